@@ -1,0 +1,2 @@
+// The `crisp-import` command line. Commands are added in ./commands.
+console.log('crisp-import');
