@@ -1,2 +1,53 @@
-// The `crisp-import` command line. Commands are added in ./commands.
-console.log('crisp-import');
+// The `crisp-import` command line. Each command lives in ./commands and registers itself here.
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './exit-codes';
+import { registerScanCommand } from './commands/scan';
+import { registerSandboxCommand } from './commands/sandbox';
+import { registerCredentialsCommand } from './commands/credentials';
+import { registerRunCommand } from './commands/run';
+import { registerJobsCommand } from './commands/jobs';
+
+export function buildProgram(): Command {
+  const program = new Command('crisp-import')
+    .description('Import contact CSV files into Crisp as people profiles.')
+    .exitOverride()
+    .showHelpAfterError('(run crisp-import --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  completed with no failed rows
+  1  completed with failed or skipped rows
+  2  bad usage or unreadable input
+  3  paused (quota spent, connection problem, or Ctrl-C): run the same command again to resume`,
+    );
+  registerScanCommand(program);
+  registerRunCommand(program);
+  registerJobsCommand(program);
+  registerCredentialsCommand(program);
+  registerSandboxCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed the message (or the help).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`crisp-import: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`crisp-import: unexpected problem: ${message}\n`);
+    return EXIT.usage;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
