@@ -18,8 +18,14 @@ export const ColumnTarget = z.discriminatedUnion('kind', [
 ]);
 export type ColumnTarget = z.infer<typeof ColumnTarget>;
 
-/** How one cell of a segments column is split. `any` splits on |, comma and space (Crisp's rule). */
-export const SegmentSeparator = z.enum(['any', '|', ',', ' ', ';']);
+/**
+ * How one cell of a segments column is split. `any` splits on |, comma and space (Crisp's rule).
+ * ` ::: ` splits on the exact three-colon separator Google Contacts writes between labels
+ * ("* myContacts ::: Work"). `quoted-comma` reads a comma-separated list whose items may each be
+ * wrapped in double quotes, as Mailchimp writes its TAGS column (`"VIP","Blog"`): split on commas
+ * outside quotes, then remove the quotes around each item.
+ */
+export const SegmentSeparator = z.enum(['any', '|', ',', ' ', ';', ' ::: ', 'quoted-comma']);
 export type SegmentSeparator = z.infer<typeof SegmentSeparator>;
 
 /**
@@ -33,8 +39,20 @@ export const DateFormat = z.enum([
   'DD.MM.YYYY',
   'YYYY/MM/DD',
   'excel-serial',
+  /** `2024-03-14 09:12:31`: date and time without a zone, read as UTC (Mailchimp, PrestaShop, Zoho). */
+  'YYYY-MM-DD HH:mm:ss',
+  /** `2024-03-12 09:14`: date and minutes without a zone, read as UTC (HubSpot's export). */
+  'YYYY-MM-DD HH:mm',
 ]);
 export type DateFormat = z.infer<typeof DateFormat>;
+
+/**
+ * For a single-value field (email, phone, website...) whose cells may pack several values, as
+ * Google Contacts does (`ada@work.example ::: ada@home.example`): the cell is split on this
+ * separator and the first non-empty, trimmed value is kept; the others are not imported.
+ */
+export const MultiValueSeparator = z.enum([' ::: ', ';', ',']);
+export type MultiValueSeparator = z.infer<typeof MultiValueSeparator>;
 
 /** Type of a custom data value. `auto` keeps numbers and true/false as such, else text. */
 export const DataValueType = z.enum(['auto', 'string', 'number', 'boolean']);
@@ -52,6 +70,13 @@ export const ColumnMapping = z.object({
   dateFormat: DateFormat.optional(),
   /** For custom data columns. */
   valueType: DataValueType.optional(),
+  /** For single-value fields whose cells may hold several values: keep the first (see above). */
+  multiValueSeparator: MultiValueSeparator.optional(),
+  /**
+   * For segments columns: values that are dropped after splitting, compared without case and
+   * surrounding spaces (Google Contacts' system labels `* myContacts`, `* starred`).
+   */
+  dropSegments: z.array(z.string().min(1).max(64)).max(50).optional(),
 });
 export type ColumnMapping = z.infer<typeof ColumnMapping>;
 
