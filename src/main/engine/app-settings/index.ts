@@ -1,0 +1,3 @@
+export * from './json-file';
+export * from './settings';
+export * from './state-dir';
