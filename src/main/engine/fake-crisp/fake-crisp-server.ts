@@ -1,0 +1,649 @@
+/**
+ * The fake Crisp server: a real HTTP server (node:http) serving the people routes of Crisp's
+ * REST API v1 with Crisp's envelope, statuses and reasons, plus configurable rate limits, a daily
+ * quota and faults. See /work/shared/crisp-api.md §9 for the behaviours it copies.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { applyConfigPatch, defaultFakeCrispConfig } from './fake-crisp-config';
+import type {
+  FakeCrisp,
+  FakeCrispConfig,
+  FakeCrispConfigPatch,
+  FakeCrispToken,
+  ListenOptions,
+  ProfileSeed,
+  RequestLogEntry,
+  StoredProfile,
+} from './fake-crisp-types';
+import { FaultDice } from './fault-dice';
+import {
+  ProfileStore,
+  mergeDeep,
+  parseSearchFilter,
+  profileReadShape,
+  searchProfiles,
+} from './profile-store';
+import {
+  dataBodyCheck,
+  isPlainObject,
+  profileBodyProblem,
+  subscriptionBodyProblem,
+} from './profile-validation';
+import { RouteRateLimiter } from './route-rate-limiter';
+import { decodeSegment, matchRoute, type RouteMatch } from './route-table';
+
+/** A request body larger than this is refused (413). */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** The request log keeps at most this many entries (the oldest half is dropped past it). */
+const MAX_LOG_ENTRIES = 500_000;
+
+/** An answer before delivery: delivery may be delayed or lost (faults). */
+interface Answer {
+  status: number;
+  reason: string | null;
+  body: string;
+  contentType: string;
+  bloomStatus: string;
+  headers?: Record<string, string>;
+}
+
+const NO_BODY = Symbol('no body');
+const BAD_JSON = Symbol('bad json');
+type ParsedBody = unknown;
+
+function envelope(status: number, reason: string, data: unknown, bloomStatus = 'DIRECT'): Answer {
+  return {
+    status,
+    reason,
+    body: JSON.stringify({ error: status >= 400, reason, data }),
+    contentType: 'application/json',
+    bloomStatus,
+  };
+}
+
+function invalidData(message: string, namespace = 'data'): Answer {
+  return envelope(400, 'invalid_data', { namespace, message });
+}
+
+const PEOPLE_NOT_FOUND = (): Answer => envelope(404, 'people_not_found', {});
+
+function htmlServerError(status: 500 | 502 | 503): Answer {
+  const title = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }[
+    status
+  ];
+  return {
+    status,
+    reason: null,
+    body: `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+    contentType: 'text/html',
+    bloomStatus: 'OFFLINE',
+  };
+}
+
+function weakEtag(body: string): string {
+  // FNV-1a over the body: cheap and stable.
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < body.length; index += 1) {
+    hash ^= body.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `W/"${(hash >>> 0).toString(16)}-${body.length.toString(16)}"`;
+}
+
+/** Query parameters, with `+` taken literally (as in paths) and %-escapes decoded. */
+function parseQuery(search: string): Map<string, string> {
+  const params = new Map<string, string>();
+  if (search === '') return params;
+  for (const part of search.split('&')) {
+    if (part === '') continue;
+    const equals = part.indexOf('=');
+    const rawKey = equals === -1 ? part : part.slice(0, equals);
+    const rawValue = equals === -1 ? '' : part.slice(equals + 1);
+    params.set(decodeSegment(rawKey), decodeSegment(rawValue));
+  }
+  return params;
+}
+
+function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () =>
+      resolve({ text: tooLarge ? '' : Buffer.concat(chunks).toString('utf8'), tooLarge }),
+    );
+    req.on('error', reject);
+  });
+}
+
+function parseJsonBody(text: string): ParsedBody | typeof NO_BODY | typeof BAD_JSON {
+  if (text.trim() === '') return NO_BODY;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return BAD_JSON;
+  }
+}
+
+interface TokenState {
+  token: FakeCrispToken;
+  revoked: boolean;
+  quotaUsed: number;
+}
+
+export async function startFakeCrisp(
+  initial: FakeCrispConfigPatch = {},
+  listen: ListenOptions = {},
+): Promise<FakeCrisp> {
+  let config: FakeCrispConfig = applyConfigPatch(defaultFakeCrispConfig(), initial);
+  let tokens = new Map<string, TokenState>();
+  let limiter: RouteRateLimiter | null = null;
+  let dice = new FaultDice(config.faults.seed);
+  const store = new ProfileStore();
+  const readCache = new Map<string, { at: number; answer: Answer }>();
+  let log: RequestLogEntry[] = [];
+  const listeners = new Set<(entry: RequestLogEntry) => void>();
+  const pendingSlow = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
+  let lastStamp = 0;
+
+  function rebuildTokens(): void {
+    const previous = tokens;
+    tokens = new Map();
+    for (const token of config.tokens) {
+      const old = previous.get(token.identifier);
+      tokens.set(token.identifier, {
+        token: { ...token },
+        revoked: old?.revoked ?? false,
+        quotaUsed: old?.quotaUsed ?? 0,
+      });
+    }
+  }
+
+  function applyConfig(patch: FakeCrispConfigPatch): void {
+    config = applyConfigPatch(config, patch);
+    if (patch.tokens !== undefined) rebuildTokens();
+    if (patch.rateLimit !== undefined)
+      limiter = config.rateLimit ? new RouteRateLimiter(config.rateLimit) : null;
+    if (patch.faults?.seed !== undefined) dice = new FaultDice(config.faults.seed);
+    if (patch.readCacheMs !== undefined) readCache.clear();
+  }
+  rebuildTokens();
+  limiter = config.rateLimit ? new RouteRateLimiter(config.rateLimit) : null;
+
+  /** Unix ms, strictly increasing, so every write moves `updated_at`. */
+  function stamp(): number {
+    lastStamp = Math.max(Date.now(), lastStamp + 1);
+    return lastStamp;
+  }
+
+  function record(entry: RequestLogEntry): void {
+    if (log.length >= MAX_LOG_ENTRIES) log = log.slice(MAX_LOG_ENTRIES / 2);
+    log.push(entry);
+    for (const listener of listeners) listener(entry);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Route handlers: each returns the answer; writes are applied when called.
+
+  function profileRules() {
+    return {
+      nicknameRequired: config.nicknameRequired,
+      emailFormatCheck: config.emailFormatCheck,
+      rejectDuplicateSegments: config.rejectDuplicateSegments,
+    };
+  }
+
+  function bodyObject(body: ParsedBody | typeof NO_BODY | typeof BAD_JSON): unknown {
+    return body === NO_BODY || body === BAD_JSON ? undefined : body;
+  }
+
+  function execute(
+    route: RouteMatch,
+    body: ParsedBody | typeof NO_BODY | typeof BAD_JSON,
+    search: string,
+  ): Answer {
+    const input = bodyObject(body);
+    switch (route.name) {
+      case 'POST /people/profile': {
+        const problem = profileBodyProblem(input, profileRules(), 'full');
+        if (problem) return invalidData(problem);
+        const fields = input as Record<string, unknown>;
+        const email = fields.email as string;
+        if (store.holderOf(email)) return envelope(409, 'people_exists', {});
+        const now = stamp();
+        const profile = store.add(
+          {
+            email,
+            person: isPlainObject(fields.person) ? fields.person : {},
+            company: isPlainObject(fields.company) ? fields.company : {},
+            segments: Array.isArray(fields.segments) ? (fields.segments as string[]) : [],
+            notepad: typeof fields.notepad === 'string' ? fields.notepad : '',
+          },
+          now,
+        );
+        return envelope(201, 'added', { people_id: profile.people_id });
+      }
+      case 'HEAD /people/profile/:id':
+      case 'GET /people/profile/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        return envelope(200, 'resolved', profileReadShape(profile));
+      }
+      case 'PUT /people/profile/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        const problem = profileBodyProblem(input, profileRules(), 'full');
+        if (problem) return invalidData(problem);
+        const fields = input as Record<string, unknown>;
+        const email = fields.email as string;
+        const holder = store.holderOf(email);
+        if (holder && holder !== profile) return envelope(409, 'people_exists', {});
+        store.changeEmail(profile, email);
+        profile.person = structuredClone(isPlainObject(fields.person) ? fields.person : {});
+        profile.company = structuredClone(isPlainObject(fields.company) ? fields.company : {});
+        profile.segments = Array.isArray(fields.segments) ? [...(fields.segments as string[])] : [];
+        profile.notepad = typeof fields.notepad === 'string' ? fields.notepad : '';
+        profile.updated_at = stamp();
+        return envelope(200, 'saved', {});
+      }
+      case 'PATCH /people/profile/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        const problem = profileBodyProblem(input, profileRules(), 'partial');
+        if (problem) return invalidData(problem);
+        const fields = input as Record<string, unknown>;
+        if (typeof fields.email === 'string') {
+          const holder = store.holderOf(fields.email);
+          if (holder && holder !== profile) return envelope(409, 'people_exists', {});
+          store.changeEmail(profile, fields.email);
+        }
+        for (const part of ['person', 'company'] as const) {
+          const value = fields[part];
+          if (!isPlainObject(value)) continue;
+          if (config.patchDeepMergesObjects) mergeDeep(profile[part], value);
+          else profile[part] = structuredClone(value);
+        }
+        if (Array.isArray(fields.segments)) profile.segments = [...(fields.segments as string[])];
+        if (typeof fields.notepad === 'string') profile.notepad = fields.notepad;
+        profile.updated_at = stamp();
+        return envelope(200, 'updated', {});
+      }
+      case 'DELETE /people/profile/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        store.remove(profile);
+        return envelope(200, 'deleted', {});
+      }
+      case 'GET /people/profiles/:page':
+        return listProfiles(route.page, search);
+      case 'GET /people/data/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        return envelope(200, 'resolved', { data: { ...profile.data } });
+      }
+      case 'PUT /people/data/:id':
+      case 'PATCH /people/data/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        const check = dataBodyCheck(input, {
+          dataKeys: config.dataKeys,
+          badDataKey: config.badDataKey,
+        });
+        if (!check.ok) return invalidData(check.message);
+        if (route.name === 'PUT /people/data/:id') {
+          profile.data = check.data;
+        } else {
+          for (const [key, value] of Object.entries(check.data)) {
+            if (value === '' && config.patchEmptyStringDeletesDataKey) delete profile.data[key];
+            else profile.data[key] = value;
+          }
+        }
+        profile.updated_at = stamp();
+        return envelope(200, route.name === 'PUT /people/data/:id' ? 'saved' : 'updated', {});
+      }
+      case 'GET /people/subscription/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        return envelope(200, 'resolved', { email: store.isSubscribed(profile) });
+      }
+      case 'PATCH /people/subscription/:id': {
+        const profile = store.find(route.id);
+        if (!profile) return PEOPLE_NOT_FOUND();
+        const problem = subscriptionBodyProblem(input);
+        if (problem) return invalidData(problem);
+        store.setSubscribed(profile, (input as { email: boolean }).email);
+        return envelope(200, 'updated', {});
+      }
+      case 'GET /people/stats':
+        return envelope(200, 'resolved', { total: store.size });
+    }
+  }
+
+  function listProfiles(pageSegment: string | null, search: string): Answer {
+    let page = 1;
+    if (pageSegment !== null) {
+      if (!/^[1-9][0-9]{0,8}$/.test(pageSegment)) {
+        return invalidData('page_number should be an integer >= 1', 'query');
+      }
+      page = Number(pageSegment);
+    }
+    const query = parseQuery(search);
+    const perPageRaw = Number.parseInt(query.get('per_page') ?? '', 10);
+    const perPage = Number.isNaN(perPageRaw) ? 20 : Math.min(50, Math.max(20, perPageRaw));
+    const filters = parseSearchFilter(query.get('search_filter') ?? '');
+    if (typeof filters === 'string') return invalidData(filters, 'query');
+    const dates: Array<number | null> = [];
+    for (const name of ['filter_date_start', 'filter_date_end']) {
+      const raw = query.get(name) ?? '';
+      if (raw === '') {
+        dates.push(null);
+        continue;
+      }
+      const parsed = Date.parse(raw);
+      if (Number.isNaN(parsed))
+        return invalidData(`${name} should match format "date-time"`, 'query');
+      dates.push(parsed);
+    }
+    const matching = searchProfiles(store.all(), {
+      filters,
+      operator: query.get('search_operator') === 'or' ? 'or' : 'and',
+      text: query.get('search_text') ?? '',
+      sortField: query.get('sort_field') ?? '',
+      sortOrder: query.get('sort_order') === 'descending' ? 'descending' : 'ascending',
+      dateStart: dates[0] ?? null,
+      dateEnd: dates[1] ?? null,
+    });
+    const start = (page - 1) * perPage;
+    return envelope(200, 'listed', matching.slice(start, start + perPage).map(profileReadShape));
+  }
+
+  /** GET and HEAD through the Bloom cache when `readCacheMs` > 0. */
+  function executeRead(route: RouteMatch, path: string, search: string): Answer {
+    if (config.readCacheMs <= 0) return { ...execute(route, NO_BODY, search), bloomStatus: 'MISS' };
+    const key = `${path}?${search}`;
+    const now = performance.now();
+    const cached = readCache.get(key);
+    if (cached && now - cached.at <= config.readCacheMs)
+      return { ...cached.answer, bloomStatus: 'HIT' };
+    const answer = { ...execute(route, NO_BODY, search), bloomStatus: 'MISS' };
+    if (readCache.size > 20_000) {
+      for (const [oldKey, entry] of readCache) {
+        if (now - entry.at > config.readCacheMs) readCache.delete(oldKey);
+      }
+    }
+    readCache.set(key, { at: now, answer });
+    return answer;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Authentication, limits and faults
+
+  function authenticate(req: IncomingMessage): { state: TokenState } | { failure: Answer } {
+    const header = req.headers.authorization ?? '';
+    let state: TokenState | undefined;
+    let key = '';
+    if (/^basic /i.test(header)) {
+      const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon !== -1) {
+        state = tokens.get(decoded.slice(0, colon));
+        key = decoded.slice(colon + 1);
+      }
+    }
+    if (!state || state.token.key !== key || state.revoked) {
+      return { failure: envelope(config.authFailure.status, config.authFailure.reason, {}) };
+    }
+    const tier = req.headers['x-crisp-tier'];
+    if (typeof tier !== 'string' || tier.toLowerCase() !== state.token.tier) {
+      return { failure: envelope(config.tierMismatch.status, config.tierMismatch.reason, {}) };
+    }
+    return { state };
+  }
+
+  function deliver(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
+    if (res.destroyed || res.writableEnded) return;
+    const headers: Record<string, string | number> = {
+      'Content-Type': answer.contentType,
+      'Content-Length': Buffer.byteLength(answer.body),
+      'Request-Id': randomUUID(),
+      'Bloom-Status': answer.bloomStatus,
+      ...answer.headers,
+    };
+    if (req.method === 'GET' && answer.status === 200) {
+      headers.Etag = weakEtag(answer.body);
+      headers.Vary = 'ETag';
+    }
+    const statusMessage = answer.status === 420 ? 'Enhance Your Calm' : undefined;
+    if (statusMessage) res.writeHead(answer.status, statusMessage, headers);
+    else res.writeHead(answer.status, headers);
+    res.end(req.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  function resetConnection(req: IncomingMessage): void {
+    const socket = req.socket;
+    if (typeof socket.resetAndDestroy === 'function') socket.resetAndDestroy();
+    else socket.destroy();
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
+    const method = req.method ?? 'GET';
+    const rawUrl = req.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const path = queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart);
+    const search = queryStart === -1 ? '' : rawUrl.slice(queryStart + 1);
+    const { text, tooLarge } = await readBody(req);
+    const route = matchRoute(method, path);
+    const answerNow = (answer: Answer, routeName: string): void => {
+      deliver(req, res, answer);
+      record({
+        at,
+        method,
+        route: routeName,
+        path,
+        status: answer.status,
+        reason: answer.reason,
+        outcome: 'answered',
+      });
+    };
+
+    if (!route) {
+      answerNow(
+        envelope(404, 'not_found', { message: 'the route does not exist' }),
+        '(unknown route)',
+      );
+      return;
+    }
+    const auth = authenticate(req);
+    if ('failure' in auth) {
+      answerNow(auth.failure, route.name);
+      return;
+    }
+    if (route.websiteId !== config.websiteId) {
+      answerNow(envelope(404, 'not_subscribed', {}), route.name);
+      return;
+    }
+    if (limiter) {
+      const decision = limiter.take(auth.state.token.identifier, route.name, performance.now());
+      if (!decision.allowed) {
+        const answer = envelope(
+          decision.status,
+          decision.status === 420 ? 'enhance_your_calm' : 'too_many_requests',
+          {},
+        );
+        if (config.rateLimit?.retryAfter === 'seconds') {
+          answer.headers = { 'Retry-After': String(decision.retryAfterSeconds) };
+        }
+        answerNow(answer, route.name);
+        return;
+      }
+    }
+    if (config.dailyQuota) {
+      if (auth.state.quotaUsed >= config.dailyQuota.limit) {
+        answerNow(envelope(config.dailyQuota.status, config.dailyQuota.reason, {}), route.name);
+        return;
+      }
+      auth.state.quotaUsed += 1;
+    }
+    if (tooLarge) {
+      answerNow(
+        envelope(413, 'payload_too_large', { message: 'the request body is too large' }),
+        route.name,
+      );
+      return;
+    }
+
+    const run = (): Answer =>
+      method === 'GET' || method === 'HEAD'
+        ? executeRead(route, path, search)
+        : execute(route, parseJsonBody(text), search);
+
+    const faults = config.faults;
+    const roll =
+      faults.serverErrorRate + faults.connectionResetRate + faults.slowRate > 0 ? dice.next() : 1;
+    if (roll < faults.serverErrorRate) {
+      const statuses = [500, 502, 503] as const;
+      answerNow(htmlServerError(statuses[Math.floor(dice.next() * 3)] ?? 500), route.name);
+      return;
+    }
+    if (roll < faults.serverErrorRate + faults.connectionResetRate) {
+      // Half the resets happen before the write, half after it (the answer is lost).
+      const afterWrite = dice.next() < 0.5;
+      const answer = afterWrite ? run() : null;
+      resetConnection(req);
+      record({
+        at,
+        method,
+        route: route.name,
+        path,
+        status: answer?.status ?? 0,
+        reason: answer?.reason ?? null,
+        outcome: 'reset',
+      });
+      return;
+    }
+    if (roll < faults.serverErrorRate + faults.connectionResetRate + faults.slowRate) {
+      const answer = run();
+      const pending = {
+        res,
+        timer: setTimeout(() => {
+          pendingSlow.delete(pending);
+          deliver(req, res, answer);
+          record({
+            at,
+            method,
+            route: route.name,
+            path,
+            status: answer.status,
+            reason: answer.reason,
+            outcome: 'slow',
+          });
+        }, faults.slowMs),
+      };
+      pendingSlow.add(pending);
+      return;
+    }
+    answerNow(run(), route.name);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      // A bug in the fake: answer 500 with a JSON body so the test sees it.
+      if (!res.headersSent && !res.destroyed) {
+        const message = error instanceof Error ? error.message : String(error);
+        res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: true, reason: 'fake_server_bug', data: { message } }));
+      }
+    });
+  });
+  server.keepAliveTimeout = 30_000;
+
+  const host = listen.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+
+  const firstToken = (): TokenState => {
+    const first = config.tokens[0];
+    const state = first ? tokens.get(first.identifier) : undefined;
+    if (!state) throw new Error('The fake Crisp server has no token');
+    return state;
+  };
+  const tokenState = (identifier?: string): TokenState => {
+    if (identifier === undefined) return firstToken();
+    const state = tokens.get(identifier);
+    if (!state) throw new Error(`No token with identifier ${identifier}`);
+    return state;
+  };
+  const copy = (profile: StoredProfile): StoredProfile => structuredClone(profile);
+
+  return {
+    url: `http://${urlHost}:${port}`,
+    get websiteId() {
+      return config.websiteId;
+    },
+    get token() {
+      return { ...firstToken().token };
+    },
+    configure(patch) {
+      applyConfig(patch);
+    },
+    seedProfiles(profiles: ProfileSeed[]) {
+      for (const seed of profiles) store.add(seed, stamp());
+    },
+    getProfile(emailOrId) {
+      const profile = store.find(emailOrId);
+      return profile ? copy(profile) : undefined;
+    },
+    listProfiles() {
+      return Array.from(store.all(), copy);
+    },
+    requestLog() {
+      return log.map((entry) => ({ ...entry }));
+    },
+    clearRequestLog() {
+      log = [];
+    },
+    onRequest(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    quotaUsed(identifier) {
+      return tokenState(identifier).quotaUsed;
+    },
+    resetQuota() {
+      for (const state of tokens.values()) state.quotaUsed = 0;
+    },
+    revokeToken(identifier) {
+      tokenState(identifier).revoked = true;
+    },
+    restoreToken(identifier) {
+      tokenState(identifier).revoked = false;
+    },
+    async close() {
+      for (const pending of pendingSlow) {
+        clearTimeout(pending.timer);
+        pending.res.destroy();
+      }
+      pendingSlow.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
