@@ -1,0 +1,752 @@
+/**
+ * The one IPC contract between the renderer and the main process.
+ *
+ * Every request channel (`domain:verb`) declares the name of its function on `window.importer`,
+ * a zod schema for its input and one for its output. Every pushed event (`domain:pastTense`)
+ * declares its listener name (`on...`) and a schema for its payload. The main side validates every
+ * inbound payload and every outbound value against these schemas; the preload and the renderer
+ * are typed from them (see importer-bridge.ts), so a change here breaks the build where it must.
+ *
+ * Errors cross as data: `{ ok: true, value } | { ok: false, error: { code, message } }`, with a
+ * stable `code` (never renamed once published) and a `message` in plain words that says what to
+ * do next.
+ *
+ * Files: the renderer never passes a path to read. A file is chosen with the native dialog
+ * (`file:choose`) or dropped on the window (the preload resolves the dropped File to its path and
+ * main records it); afterwards it is named by the opaque `fileId` main issued.
+ *
+ * Secrets: no schema here carries an API key outward. Keys go in (`connections:save`,
+ * `connections:test`) and never come back.
+ */
+import { z } from 'zod';
+import { ImportMapping, EmptyCellPolicy } from './column-mapping';
+import { ContactProfile } from './contact-profile';
+import { CsvFormat, CsvEncoding, CsvDelimiter } from './csv-format';
+import { RowIssue, IssueSeverity } from './row-issue';
+
+// ---------------------------------------------------------------------------------------------
+// Errors and the result envelope
+
+export const IPC_ERROR_CODES = [
+  /** The payload did not match the channel's input schema (a bug in the caller). */
+  'invalid_input',
+  /** The request came from a window or frame that is not the app's own page. */
+  'forbidden_sender',
+  /** No such channel. */
+  'unknown_channel',
+  /** The file, job, preset, connection or check named by an id does not exist (any more). */
+  'not_found',
+  /** The chosen file cannot be read: missing, no permission, a spreadsheet, binary, empty. */
+  'file_unreadable',
+  /** The file changed since the job started: resume is refused, a new import is possible. */
+  'file_changed',
+  /** The mapping cannot be used (no email column, a column that is not in the file...). */
+  'mapping_invalid',
+  /** Crisp refused the credentials (wrong key, wrong token kind, website not bound). */
+  'credentials_rejected',
+  /** Crisp could not be reached (no network, DNS, timeout). */
+  'network_unreachable',
+  /** The OS keychain could not be used (locked, missing Secret Service). */
+  'keychain_unavailable',
+  /** A preset file or name that cannot be used (bad JSON, unknown version, duplicate name). */
+  'preset_invalid',
+  /** The operation does not fit the current state (resume a completed job, start twice...). */
+  'invalid_state',
+  /** The user closed a dialog without choosing: not an error to show, just nothing happened. */
+  'cancelled',
+  /** The main side produced a value that does not match the contract (a bug in main). */
+  'invalid_output',
+  /** Anything else. The message still says what to try. */
+  'internal',
+] as const;
+export const IpcErrorCode = z.enum(IPC_ERROR_CODES);
+export type IpcErrorCode = z.infer<typeof IpcErrorCode>;
+
+export const IpcError = z.object({
+  code: IpcErrorCode,
+  /** One or two plain sentences: what went wrong and what to do next. */
+  message: z.string(),
+});
+export type IpcError = z.infer<typeof IpcError>;
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+/** The envelope as a schema, for the bridge's check of what came back. */
+export const IpcEnvelope = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: IpcError }),
+]);
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+
+const id = z.string().min(1).max(200);
+export const FileId = id;
+export const JobId = id;
+export const PresetId = id;
+export const ConnectionId = id;
+export const CheckId = id;
+
+const timestamp = z.string(); // ISO 8601
+const count = z.number().int().nonnegative();
+
+const Empty = z.object({}).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Connections (a Crisp website plus a token; the key stays in the keychain)
+
+/** Crisp's `X-Crisp-Tier` for the token: a website token or a plugin token. */
+export const TokenKind = z.enum(['website', 'plugin']);
+export type TokenKind = z.infer<typeof TokenKind>;
+
+export const DailyBudget = z.object({
+  /** Requests a day the importer may spend (10,000 for a website token, 5,000 for a plugin). */
+  requestsPerDay: z.number().int().positive().max(10_000_000),
+  /** Requests a day left for other tools that share the token. */
+  reserve: z.number().int().nonnegative().max(10_000_000),
+});
+export type DailyBudget = z.infer<typeof DailyBudget>;
+
+export const ConnectionSummary = z.object({
+  connectionId: ConnectionId,
+  websiteId: z.string(),
+  /** What people call it ("Acme support"), or the website id. */
+  label: z.string(),
+  tokenKind: TokenKind,
+  /** The token identifier with most of it hidden (`8c1b…42d0`); never the key. */
+  identifierHint: z.string(),
+  /** True for the built-in sandbox (a fake Crisp on this computer, for trying the app). */
+  sandbox: z.boolean(),
+  budget: DailyBudget,
+});
+export type ConnectionSummary = z.infer<typeof ConnectionSummary>;
+
+export const ConnectionList = z.object({
+  connections: z.array(ConnectionSummary),
+  /** The connection the wizard uses unless another is picked. */
+  defaultConnectionId: ConnectionId.nullable(),
+});
+export type ConnectionList = z.infer<typeof ConnectionList>;
+
+export const ConnectionCredentials = z.object({
+  websiteId: z.string().trim().min(1).max(100),
+  identifier: z.string().trim().min(1).max(200),
+  key: z.string().trim().min(1).max(500),
+  tokenKind: TokenKind,
+  label: z.string().trim().max(100).optional(),
+});
+export type ConnectionCredentials = z.infer<typeof ConnectionCredentials>;
+
+export const ConnectionTestInput = z.union([
+  /** Test credentials typed in the form, before saving. */
+  z.object({ credentials: ConnectionCredentials }).strict(),
+  /** Test a saved connection (its key is read from the keychain in main). */
+  z.object({ connectionId: ConnectionId }).strict(),
+]);
+export type ConnectionTestInput = z.infer<typeof ConnectionTestInput>;
+
+export const ConnectionTestResult = z.object({
+  ok: z.boolean(),
+  /** Why it failed, as a stable code (e.g. `credentials_rejected`, `network_unreachable`). */
+  problem: IpcErrorCode.nullable(),
+  /** Plain sentence for people: "Connected to website Acme." or what to fix. */
+  message: z.string(),
+});
+export type ConnectionTestResult = z.infer<typeof ConnectionTestResult>;
+
+// ---------------------------------------------------------------------------------------------
+// Files
+
+export const FileRef = z.object({
+  fileId: FileId,
+  /** File name without folders, for display. */
+  name: z.string(),
+  /** Full path, for display only (never accepted back as input). */
+  displayPath: z.string(),
+  sizeBytes: count,
+  modifiedAt: timestamp,
+});
+export type FileRef = z.infer<typeof FileRef>;
+
+export const FileChoice = z.object({
+  /** Null when the dialog was closed without choosing. */
+  file: FileRef.nullable(),
+});
+export type FileChoice = z.infer<typeof FileChoice>;
+
+/** Overrides of what was detected; any field left out keeps the detected value. */
+export const CsvFormatOverrides = z
+  .object({
+    encoding: CsvEncoding.optional(),
+    delimiter: CsvDelimiter.optional(),
+    header: z.boolean().optional(),
+  })
+  .strict();
+export type CsvFormatOverrides = z.infer<typeof CsvFormatOverrides>;
+
+export const FileInspectInput = z
+  .object({
+    fileId: FileId,
+    overrides: CsvFormatOverrides.optional(),
+    /** How many rows to preview (default 50). */
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type FileInspectInput = z.infer<typeof FileInspectInput>;
+
+/** A record as the reader gives it: its spreadsheet row number (header = row 1) and cells. */
+export const PreviewRecord = z.object({
+  row: count,
+  cells: z.array(z.string()),
+});
+export type PreviewRecord = z.infer<typeof PreviewRecord>;
+
+export const FileInspection = z.object({
+  file: FileRef,
+  /** What the reader detected from the file. */
+  detected: CsvFormat,
+  /** What is in effect: detected, with the overrides applied. */
+  format: CsvFormat,
+  /** Column names (or "Column 1", "Column 2"... without a header row). */
+  columns: z.array(z.string()),
+  records: z.array(PreviewRecord),
+  /** Problems in the previewed rows (too many fields, invalid bytes...). */
+  issues: z.array(RowIssue),
+  /** A whole-file remark to show above the preview (e.g. "This looks like a spreadsheet"). */
+  notice: z.string().nullable(),
+});
+export type FileInspection = z.infer<typeof FileInspection>;
+
+// ---------------------------------------------------------------------------------------------
+// Presets (saved mappings)
+
+export const PresetSummary = z.object({
+  presetId: PresetId,
+  name: z.string(),
+  /** Built-in presets (Shopify, HubSpot, Mailchimp...) can be copied, not changed. */
+  builtIn: z.boolean(),
+  /** Column names of the file the preset was made for. */
+  columns: z.array(z.string()),
+  mapping: ImportMapping,
+  /** The file format saved with it, if any. */
+  format: CsvFormatOverrides.nullable(),
+  createdAt: timestamp.nullable(),
+  updatedAt: timestamp.nullable(),
+});
+export type PresetSummary = z.infer<typeof PresetSummary>;
+
+export const PresetList = z.object({
+  /** The user's presets, most recently used first. */
+  presets: z.array(PresetSummary),
+  builtIn: z.array(PresetSummary),
+});
+export type PresetList = z.infer<typeof PresetList>;
+
+/** How well a preset fits a file's columns. */
+export const PresetMatch = z.object({
+  preset: PresetSummary,
+  /** 0..1: share of the preset's mapped columns found in the file. */
+  score: z.number().min(0).max(1),
+  /** Columns the preset maps that the file does not have (said to the user by name). */
+  missingColumns: z.array(z.string()),
+  /** The preset's mapping re-aimed at this file's column positions. */
+  mapping: ImportMapping,
+});
+export type PresetMatch = z.infer<typeof PresetMatch>;
+
+export const PresetSaveInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    columns: z.array(z.string()),
+    mapping: ImportMapping,
+    format: CsvFormatOverrides.optional(),
+    /** Overwrite this preset instead of creating one. */
+    presetId: PresetId.optional(),
+  })
+  .strict();
+export type PresetSaveInput = z.input<typeof PresetSaveInput>;
+
+// ---------------------------------------------------------------------------------------------
+// Mapping and preview
+
+export const ColumnProfile = z.object({
+  index: count,
+  name: z.string(),
+  /** A few non-empty values from the first rows. */
+  samples: z.array(z.string()),
+});
+export type ColumnProfile = z.infer<typeof ColumnProfile>;
+
+export const MappingProposeInput = z
+  .object({ fileId: FileId, overrides: CsvFormatOverrides.optional() })
+  .strict();
+
+export const MappingProposal = z.object({
+  columns: z.array(ColumnProfile),
+  /** Proposed from the headers (or from the best preset when one fits). */
+  mapping: ImportMapping,
+  /** The saved preset proposed for this file, when one fits its headers. */
+  proposedPreset: PresetMatch.nullable(),
+  /** Every preset that fits at least partly, best first. */
+  presetMatches: z.array(PresetMatch),
+});
+export type MappingProposal = z.infer<typeof MappingProposal>;
+
+export const MappingProblem = z.object({
+  /** Stable code, e.g. `email_missing`, `data_key_invalid`, `column_duplicated`. */
+  code: z.string(),
+  severity: IssueSeverity,
+  column: z.string().nullable(),
+  message: z.string(),
+  /** For an invalid custom data key: the fixed-up key to offer (`Company Name` -> `company_name`). */
+  suggestedKey: z.string().nullable(),
+});
+export type MappingProblem = z.infer<typeof MappingProblem>;
+
+export const MappingValidateInput = z
+  .object({ columns: z.array(z.string()), mapping: ImportMapping })
+  .strict();
+
+export const MappingValidation = z.object({
+  /** False when an error-level problem blocks the import (e.g. no email column). */
+  ok: z.boolean(),
+  problems: z.array(MappingProblem),
+});
+export type MappingValidation = z.infer<typeof MappingValidation>;
+
+/** Everything that says how a file is read and mapped: the input of preview, check and import. */
+export const ImportPlanInput = z
+  .object({
+    fileId: FileId,
+    overrides: CsvFormatOverrides.optional(),
+    mapping: ImportMapping,
+  })
+  .strict();
+export type ImportPlanInput = z.input<typeof ImportPlanInput>;
+
+export const PreviewRowsInput = z
+  .object({
+    fileId: FileId,
+    overrides: CsvFormatOverrides.optional(),
+    mapping: ImportMapping,
+    limit: z.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+
+export const PreviewRow = z.object({
+  row: count,
+  cells: z.array(z.string()),
+  /** The contact exactly as it will be sent; null when the row cannot be imported. */
+  contact: ContactProfile.nullable(),
+  issues: z.array(RowIssue),
+});
+export type PreviewRow = z.infer<typeof PreviewRow>;
+
+export const PreviewRows = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(PreviewRow),
+});
+export type PreviewRows = z.infer<typeof PreviewRows>;
+
+// ---------------------------------------------------------------------------------------------
+// Full-file check
+
+export const CheckStartInput = z
+  .object({
+    fileId: FileId,
+    overrides: CsvFormatOverrides.optional(),
+    mapping: ImportMapping,
+    /** Whose daily budget the days estimate uses; the default connection when left out. */
+    connectionId: ConnectionId.optional(),
+  })
+  .strict();
+export type CheckStartInput = z.input<typeof CheckStartInput>;
+
+export const CheckStarted = z.object({ checkId: CheckId });
+
+export const IssueGroup = z.object({
+  code: z.string(),
+  severity: IssueSeverity,
+  column: z.string().nullable(),
+  /** A plain message for the group (from its first occurrence). */
+  message: z.string(),
+  count: count,
+  /** Row numbers (header = 1), the first 1,000 at most; `count` says how many in all. */
+  rows: z.array(count),
+});
+export type IssueGroup = z.infer<typeof IssueGroup>;
+
+export const RequestEstimate = z.object({
+  /** Crisp requests the import is expected to spend. */
+  requests: count,
+  /** Days at the budget below (at least 1 when there is anything to send). */
+  days: z.number().nonnegative(),
+  /** Requests a day usable by the importer (budget minus reserve). */
+  requestsPerDay: count,
+});
+export type RequestEstimate = z.infer<typeof RequestEstimate>;
+
+export const CheckReport = z.object({
+  rows: count,
+  valid: count,
+  invalid: count,
+  /** Rows that go but have at least one warning. */
+  warnings: count,
+  duplicateEmails: count,
+  issueGroups: z.array(IssueGroup),
+  estimate: RequestEstimate,
+});
+export type CheckReport = z.infer<typeof CheckReport>;
+
+export const CheckProgress = z.object({
+  checkId: CheckId,
+  fileId: FileId,
+  rows: count,
+  bytesRead: count,
+  totalBytes: count,
+});
+export type CheckProgress = z.infer<typeof CheckProgress>;
+
+export const CheckOutcome = z.object({
+  checkId: CheckId,
+  fileId: FileId,
+  state: z.enum(['completed', 'cancelled', 'failed']),
+  report: CheckReport.nullable(),
+  error: IpcError.nullable(),
+});
+export type CheckOutcome = z.infer<typeof CheckOutcome>;
+
+export const CheckStatus = z.object({
+  checkId: CheckId,
+  fileId: FileId,
+  state: z.enum(['running', 'completed', 'cancelled', 'failed']),
+  progress: CheckProgress,
+  report: CheckReport.nullable(),
+  error: IpcError.nullable(),
+});
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const SavedFile = z.object({
+  /** Where the file was written; null when the save dialog was closed. */
+  savedTo: z.string().nullable(),
+});
+export type SavedFile = z.infer<typeof SavedFile>;
+
+// ---------------------------------------------------------------------------------------------
+// Import jobs
+
+export const JOB_STATES = [
+  'draft',
+  'scanning',
+  'ready',
+  'running',
+  'paused',
+  'waiting_quota',
+  'waiting_connection',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export const JobState = z.enum(JOB_STATES);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobCounters = z.object({
+  /** Data rows read from the file so far. */
+  read: count,
+  /** Data rows in the file, once known (after the check, or at the end). */
+  total: count.nullable(),
+  created: count,
+  updated: count,
+  skipped: count,
+  failed: count,
+  /** Crisp requests spent by this job. */
+  requests: count,
+});
+export type JobCounters = z.infer<typeof JobCounters>;
+
+export const QuotaStatus = z.object({
+  /** Requests left today for this import (budget minus reserve minus spent). */
+  left: count.nullable(),
+  requestsPerDay: count.nullable(),
+  /** When the daily quota starts again (ISO 8601); null when unknown. */
+  resetsAt: timestamp.nullable(),
+});
+export type QuotaStatus = z.infer<typeof QuotaStatus>;
+
+export const JobSummary = z.object({
+  jobId: JobId,
+  fileName: z.string(),
+  displayPath: z.string(),
+  connectionId: ConnectionId.nullable(),
+  websiteId: z.string(),
+  state: JobState,
+  counters: JobCounters,
+  /** 0..1 share of the file done (by bytes). */
+  fraction: z.number().min(0).max(1),
+  /** Rows a second over the last minute; null when not sending. */
+  rowsPerSecond: z.number().nonnegative().nullable(),
+  /** Seconds to the end at the current rate (waits for quota included); null when unknown. */
+  etaSeconds: z.number().nonnegative().nullable(),
+  quota: QuotaStatus,
+  /** Plain sentence about the state ("Waiting for tomorrow's quota, continues at 02:00."). */
+  message: z.string().nullable(),
+  /** True when the job can be resumed (paused, waiting, or interrupted by a stop). */
+  resumable: z.boolean(),
+  /** True when a failed rows file exists (failed or skipped rows). */
+  hasFailedRows: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  finishedAt: timestamp.nullable(),
+});
+export type JobSummary = z.infer<typeof JobSummary>;
+
+export const JobReport = z.object({
+  created: count,
+  updated: count,
+  skipped: count,
+  failed: count,
+  requests: count,
+  /** Wall-clock seconds spent sending (waits excluded). */
+  durationSeconds: z.number().nonnegative(),
+  /** Failures grouped by reason, for the report screen. */
+  failureGroups: z.array(
+    z.object({ code: z.string(), message: z.string(), count: count, rows: z.array(count) }),
+  ),
+});
+export type JobReport = z.infer<typeof JobReport>;
+
+export const JobDetail = z.object({
+  job: JobSummary,
+  mapping: ImportMapping,
+  format: CsvFormat,
+  /** Present once the job completed, failed or was cancelled. */
+  report: JobReport.nullable(),
+});
+export type JobDetail = z.infer<typeof JobDetail>;
+
+export const ImportStartInput = z
+  .object({
+    fileId: FileId,
+    overrides: CsvFormatOverrides.optional(),
+    mapping: ImportMapping,
+    connectionId: ConnectionId,
+    /** The preset the mapping came from (marked as used). */
+    presetId: PresetId.optional(),
+  })
+  .strict();
+export type ImportStartInput = z.input<typeof ImportStartInput>;
+
+export const JobRef = z.object({ jobId: JobId }).strict();
+
+export const JobList = z.object({
+  /** Newest first. */
+  jobs: z.array(JobSummary),
+});
+export type JobList = z.infer<typeof JobList>;
+
+export const JobStateChange = z.object({
+  job: JobSummary,
+  previousState: JobState.nullable(),
+});
+export type JobStateChange = z.infer<typeof JobStateChange>;
+
+// ---------------------------------------------------------------------------------------------
+// Settings and app state
+
+export const ThemePreference = z.enum(['system', 'light', 'dark']);
+export type ThemePreference = z.infer<typeof ThemePreference>;
+
+export const AppSettings = z.object({
+  theme: ThemePreference,
+  /** What an empty custom data cell does to an existing profile. */
+  emptyCells: EmptyCellPolicy,
+  /** Show a system notification when a long import ends or needs attention. */
+  notifications: z.boolean(),
+  defaultConnectionId: ConnectionId.nullable(),
+});
+export type AppSettings = z.infer<typeof AppSettings>;
+
+export const SettingsUpdate = z
+  .object({
+    theme: ThemePreference.optional(),
+    emptyCells: EmptyCellPolicy.optional(),
+    notifications: z.boolean().optional(),
+    defaultConnectionId: ConnectionId.nullable().optional(),
+    /** Change one connection's daily budget and reserve. */
+    budget: z.object({ connectionId: ConnectionId, budget: DailyBudget }).strict().optional(),
+  })
+  .strict();
+export type SettingsUpdate = z.infer<typeof SettingsUpdate>;
+
+export const AppState = z.object({
+  appVersion: z.string(),
+  platform: z.enum(['darwin', 'win32', 'linux', 'other']),
+  /** Whether the system (or the chosen theme) is dark right now. */
+  darkMode: z.boolean(),
+  settings: AppSettings,
+  connections: ConnectionList,
+  jobs: z.array(JobSummary),
+  /** Unfinished jobs to offer for resume (paused, interrupted, waiting), newest first. */
+  resumableJobIds: z.array(JobId),
+  /** The job sending right now, if any. */
+  activeJobId: JobId.nullable(),
+  /** Files main knows in this session (chosen or dropped), newest first. */
+  files: z.array(FileRef),
+  /** Checks of this session, newest first (running ones included). */
+  checks: z.array(CheckStatus),
+  presets: PresetList,
+});
+export type AppState = z.infer<typeof AppState>;
+
+/** Commands from the application menu that the renderer acts on. */
+export const MenuCommand = z.enum([
+  'new-import',
+  'show-imports',
+  'show-presets',
+  'show-settings',
+  'show-connections',
+]);
+export type MenuCommand = z.infer<typeof MenuCommand>;
+
+// ---------------------------------------------------------------------------------------------
+// The channel map
+
+interface ChannelSpec<M extends string, I extends z.ZodType, O extends z.ZodType> {
+  /** Name of the function on `window.importer`. */
+  method: M;
+  input: I;
+  output: O;
+}
+function channel<M extends string, I extends z.ZodType, O extends z.ZodType>(
+  method: M,
+  input: I,
+  output: O,
+): ChannelSpec<M, I, O> {
+  return { method, input, output };
+}
+
+export const ipcChannels = {
+  'app:state': channel('getAppState', Empty, AppState),
+
+  'connections:list': channel('listConnections', Empty, ConnectionList),
+  /** Tests the credentials against Crisp first; saves (key to the keychain) only when they work. */
+  'connections:save': channel('saveConnection', ConnectionCredentials.strict(), ConnectionSummary),
+  'connections:test': channel('testConnection', ConnectionTestInput, ConnectionTestResult),
+  'connections:remove': channel(
+    'removeConnection',
+    z.object({ connectionId: ConnectionId }).strict(),
+    ConnectionList,
+  ),
+  /** Starts the fake Crisp on this computer and adds (or returns) its connection. */
+  'connections:useSandbox': channel('useSandbox', Empty, ConnectionSummary),
+
+  /** Opens the native open dialog in main. */
+  'file:choose': channel('chooseFile', Empty, FileChoice),
+  /**
+   * A file dropped on the window. The renderer calls `importer.openDroppedFile(file)` with the DOM
+   * File; the preload resolves it to a path (webUtils.getPathForFile) and sends that path here.
+   */
+  'file:dropped': channel('fileDropped', z.object({ path: z.string().min(1) }).strict(), FileRef),
+  'file:inspect': channel('inspectFile', FileInspectInput, FileInspection),
+
+  'mapping:propose': channel('proposeMapping', MappingProposeInput, MappingProposal),
+  'mapping:validate': channel('validateMapping', MappingValidateInput, MappingValidation),
+  'preview:rows': channel('previewRows', PreviewRowsInput, PreviewRows),
+
+  'check:start': channel('startCheck', CheckStartInput, CheckStarted),
+  'check:cancel': channel('cancelCheck', z.object({ checkId: CheckId }).strict(), CheckStatus),
+  'check:get': channel('getCheck', z.object({ checkId: CheckId }).strict(), CheckStatus),
+  /** Save dialog, then a CSV of every issue of the check (row, column, severity, code, message). */
+  'check:exportIssues': channel(
+    'exportCheckIssues',
+    z.object({ checkId: CheckId }).strict(),
+    SavedFile,
+  ),
+
+  'presets:list': channel('listPresets', Empty, PresetList),
+  'presets:save': channel('savePreset', PresetSaveInput, PresetSummary),
+  'presets:rename': channel(
+    'renamePreset',
+    z.object({ presetId: PresetId, name: z.string().trim().min(1).max(100) }).strict(),
+    PresetSummary,
+  ),
+  'presets:remove': channel('removePreset', z.object({ presetId: PresetId }).strict(), PresetList),
+  /** Save dialog, then the preset as a JSON file. */
+  'presets:export': channel('exportPreset', z.object({ presetId: PresetId }).strict(), SavedFile),
+  /** Open dialog, then the preset file is read, validated and saved; null when closed. */
+  'presets:import': channel('importPreset', Empty, z.object({ preset: PresetSummary.nullable() })),
+  'presets:copyBuiltIn': channel(
+    'copyBuiltInPreset',
+    z.object({ presetId: PresetId, name: z.string().trim().min(1).max(100).optional() }).strict(),
+    PresetSummary,
+  ),
+
+  'import:start': channel('startImport', ImportStartInput, JobSummary),
+  'import:pause': channel('pauseImport', JobRef, JobSummary),
+  'import:resume': channel('resumeImport', JobRef, JobSummary),
+  'import:cancel': channel('cancelImport', JobRef, JobSummary),
+
+  'jobs:list': channel('listJobs', Empty, JobList),
+  'jobs:get': channel('getJob', JobRef, JobDetail),
+
+  /** Opens the failed rows CSV with the system's spreadsheet app. */
+  'report:openFailedRows': channel('openFailedRows', JobRef, z.object({ opened: z.boolean() })),
+  /** Save dialog, then a copy of the failed rows CSV. */
+  'report:saveFailedRows': channel('saveFailedRows', JobRef, SavedFile),
+
+  'settings:get': channel('getSettings', Empty, AppSettings),
+  'settings:update': channel('updateSettings', SettingsUpdate, AppSettings),
+
+  /** Opens an http(s) address in the system browser (anything else is refused). */
+  'app:openExternal': channel(
+    'openExternal',
+    z.object({ url: z.string().url().max(2000) }).strict(),
+    z.object({ opened: z.boolean() }),
+  ),
+} as const;
+
+export type IpcChannels = typeof ipcChannels;
+export type ChannelName = keyof IpcChannels;
+export type ChannelInput<C extends ChannelName> = z.input<IpcChannels[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<IpcChannels[C]['output']>;
+/** The input after parsing (defaults applied): what a handler receives. */
+export type ChannelParsedInput<C extends ChannelName> = z.output<IpcChannels[C]['input']>;
+export const CHANNEL_NAMES = Object.keys(ipcChannels) as ChannelName[];
+
+// ---------------------------------------------------------------------------------------------
+// Pushed events (main -> renderer)
+
+interface EventSpec<L extends string, P extends z.ZodType> {
+  /** Name of the subscribe function on `window.importer`; it returns an unsubscribe function. */
+  listener: L;
+  payload: P;
+}
+function event<L extends string, P extends z.ZodType>(listener: L, payload: P): EventSpec<L, P> {
+  return { listener, payload };
+}
+
+export const ipcEvents = {
+  /** Counters, rate, ETA and quota of a sending job; at most 10 a second per job. */
+  'import:progressed': event('onImportProgressed', JobSummary),
+  /** A job changed state (started, paused, waiting for quota, completed...). */
+  'import:stateChanged': event('onImportStateChanged', JobStateChange),
+  'check:progressed': event('onCheckProgressed', CheckProgress),
+  'check:finished': event('onCheckFinished', CheckOutcome),
+  /** A file was opened from the menu, the dock/taskbar or a second launch with a path. */
+  'file:opened': event('onFileOpened', FileRef),
+  'connections:changed': event('onConnectionsChanged', ConnectionList),
+  'presets:changed': event('onPresetsChanged', PresetList),
+  'settings:changed': event('onSettingsChanged', AppSettings),
+  /** The system (or chosen) theme switched between light and dark. */
+  'theme:changed': event('onThemeChanged', z.object({ darkMode: z.boolean() })),
+  /** An application menu item the renderer acts on (New import, Settings...). */
+  'menu:commanded': event('onMenuCommand', z.object({ command: MenuCommand })),
+} as const;
+
+export type IpcEvents = typeof ipcEvents;
+export type EventName = keyof IpcEvents;
+export type EventPayload<E extends EventName> = z.output<IpcEvents[E]['payload']>;
+export const EVENT_NAMES = Object.keys(ipcEvents) as EventName[];
+
+/** Throttle for `import:progressed` and `check:progressed`: at most this many a second. */
+export const MAX_PROGRESS_EVENTS_PER_SECOND = 10;
