@@ -111,7 +111,8 @@ function keychainProblem(detail: string): string {
   if (
     lower.includes('d-bus') ||
     lower.includes('dbus') ||
-    lower.includes('org.freedesktop.secrets')
+    lower.includes('org.freedesktop.secrets') ||
+    lower.includes('could not connect')
   ) {
     what =
       'No keychain service is running (on Linux the app needs a Secret Service such as GNOME Keyring or KWallet).';

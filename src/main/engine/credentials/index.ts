@@ -1,0 +1,3 @@
+export * from './crisp-connection';
+export * from './keychain';
+export * from './resolve-connection';
