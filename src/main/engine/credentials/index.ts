@@ -1,3 +1,4 @@
 export * from './crisp-connection';
 export * from './keychain';
 export * from './resolve-connection';
+export * from './test-connection';
