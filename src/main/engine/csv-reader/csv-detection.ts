@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { CsvFormat } from '../../../shared/csv-format';
+import type { RowIssue } from '../../../shared/row-issue';
+
+/** One record of the file, as the reader gives it. */
+export interface CsvRecord {
+  /** Row number as a spreadsheet shows it: the header is row 1, so the first data row is 2. */
+  row: number;
+  /** Byte offset in the file where this record starts (a byte order mark counts). */
+  offset: number;
+  /**
+   * Values, in column order. Never fewer than the file has columns (missing ones are ''); more
+   * when the row has extra values (then a `too_many_fields` issue says so).
+   */
+  fields: string[];
+  /** Problems the reader found in this row (field counts, invalid bytes, quotes). */
+  issues: RowIssue[];
+}
+
+/** How a file will be read: what detection found, with the user's choices applied. */
+export const CsvDetection = z.object({
+  /** What will be used: detected values with overrides applied. */
+  format: CsvFormat,
+  /** What detection found on its own. */
+  detected: CsvFormat,
+  /** Column names; "Column 1", "Column 2"... when format.header is false or a name is blank. */
+  headers: z.array(z.string()),
+  /** Byte offset of the first data record. */
+  dataStartOffset: z.number().int().nonnegative(),
+  /** Its row number. */
+  dataStartRow: z.number().int().positive(),
+  fileSize: z.number().int().nonnegative(),
+  /** Modification time of the file when it was checked; reading refuses a file changed since. */
+  modifiedAtMs: z.number().optional(),
+  /** Length of the byte order mark at the start of the file (0 when there is none). */
+  bomLength: z.number().int().nonnegative().default(0),
+  /** Plain sentences for people, e.g. "Separator: semicolon (detected)." */
+  notes: z.array(z.string()),
+});
+export type CsvDetection = z.input<typeof CsvDetection>;

@@ -1,0 +1,16 @@
+/**
+ * The streaming CSV reader: bytes -> decoded text -> records, each with its spreadsheet row number
+ * and its byte offset in the file. See README.md in this folder for the rules and limits.
+ */
+export type { CsvRecord } from './csv-detection';
+export { CsvDetection } from './csv-detection';
+export { CsvFileError, type CsvFileErrorCode } from './csv-file-error';
+export { detectCsvFormat, previewCsv } from './detect-csv-format';
+export { encodingLabel } from './encoding-labels';
+export {
+  DEFAULT_CHUNK_BYTES,
+  MAX_RECORD_BYTES,
+  readCsvBatches,
+  readCsvRecords,
+  type ReadCsvOptions,
+} from './read-csv';

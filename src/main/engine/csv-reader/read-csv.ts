@@ -1,0 +1,366 @@
+/**
+ * Streaming reader: file bytes -> decoded text -> records, each with its row and byte offset.
+ *
+ * The consumer pulls (async iterable): one chunk is read per batch, nothing is read ahead, and
+ * memory stays bounded by the chunk size plus one record (at most MAX_RECORD_BYTES).
+ */
+import { Buffer } from 'node:buffer';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { CsvDelimiter, CsvEncoding } from '../../../shared/csv-format';
+import { delimiterLabel } from '../../../shared/csv-format';
+import type { RowIssue } from '../../../shared/row-issue';
+import { createChunkDecoder } from './chunk-decoder';
+import type { CsvDetection, CsvRecord } from './csv-detection';
+import { CsvFileError, unreadableFileError } from './csv-file-error';
+import { encodingLabel } from './encoding-labels';
+import { RecordParser, TEXT_AFTER_CLOSING_QUOTE } from './record-parser';
+
+/**
+ * Longest record accepted, in bytes: 1 MiB. Contact rows are a few hundred bytes; a record this
+ * long is a file without line breaks or a quote that is never closed, and holding it whole is
+ * what would make memory grow with the file.
+ */
+export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Bytes read per chunk (one batch of records per chunk). */
+export const DEFAULT_CHUNK_BYTES = 256 * 1024;
+
+export interface ReadCsvOptions {
+  /** Byte offset of a record start that this reader produced (resume). Default: first data record. */
+  startOffset?: number;
+  /** Row number of the record at `startOffset`. Default: its row when reading from the start. */
+  startRow?: number;
+  signal?: AbortSignal;
+  /** Bytes per read. For tests (tiny chunks put character and record boundaries everywhere). */
+  chunkSize?: number;
+  /** Longest record accepted, in bytes. For tests; default MAX_RECORD_BYTES. */
+  maxRecordBytes?: number;
+}
+
+export interface ScanSettings {
+  encoding: CsvEncoding;
+  delimiter: CsvDelimiter;
+  /** Column names for field-count checks and issue columns; null: no field-count checks. */
+  headers: string[] | null;
+  fileSize: number;
+  startOffset: number;
+  startRow: number;
+  chunkSize: number;
+  maxRecordBytes: number;
+  signal?: AbortSignal | undefined;
+}
+
+export async function openCsvFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    throw unreadableFileError(path, error);
+  }
+}
+
+/** Records of the file in batches (one per chunk read), from the first data record or `startOffset`. */
+export async function* readCsvBatches(
+  path: string,
+  detection: CsvDetection,
+  options: ReadCsvOptions = {},
+): AsyncGenerator<CsvRecord[], void, undefined> {
+  const handle = await openCsvFile(path);
+  try {
+    const stat = await handle.stat().catch((error: unknown) => {
+      throw unreadableFileError(path, error);
+    });
+    if (
+      stat.size !== detection.fileSize ||
+      (detection.modifiedAtMs !== undefined && stat.mtimeMs !== detection.modifiedAtMs)
+    ) {
+      throw new CsvFileError(
+        'file_changed',
+        'The file has changed since it was checked (its size or modification time differs). Check the file again before importing it.',
+      );
+    }
+    const bomLength = detection.bomLength ?? 0;
+    let startOffset = options.startOffset ?? detection.dataStartOffset;
+    const startRow = options.startRow ?? (options.startOffset === undefined ? detection.dataStartRow : 1);
+    if (startOffset < bomLength) startOffset = bomLength;
+    if (startOffset > stat.size || !Number.isInteger(startOffset)) {
+      throw new CsvFileError(
+        'file_changed',
+        `The file is shorter than the position recorded for this import (byte ${startOffset}). It has changed; check it again.`,
+      );
+    }
+    await assertRecordStart(handle, path, detection, startOffset);
+    yield* scanCsvBatches(handle, path, {
+      encoding: detection.format.encoding,
+      delimiter: detection.format.delimiter,
+      headers: detection.headers,
+      fileSize: stat.size,
+      startOffset,
+      startRow,
+      chunkSize: options.chunkSize ?? DEFAULT_CHUNK_BYTES,
+      maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_BYTES,
+      signal: options.signal,
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Records one by one (convenience over readCsvBatches). */
+export async function* readCsvRecords(
+  path: string,
+  detection: CsvDetection,
+  options: ReadCsvOptions = {},
+): AsyncGenerator<CsvRecord, void, undefined> {
+  for await (const batch of readCsvBatches(path, detection, options)) yield* batch;
+}
+
+/** A record starts at the data start or right after a line break; anything else means the file changed. */
+async function assertRecordStart(
+  handle: FileHandle,
+  path: string,
+  detection: CsvDetection,
+  startOffset: number,
+): Promise<void> {
+  if (startOffset === detection.dataStartOffset || startOffset <= (detection.bomLength ?? 0)) return;
+  const encoding = detection.format.encoding;
+  const unit = encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 1;
+  const before = Buffer.alloc(unit);
+  const { bytesRead } = await handle.read(before, 0, unit, startOffset - unit).catch((error: unknown) => {
+    throw unreadableFileError(path, error);
+  });
+  const code = unit === 1 ? before[0] : encoding === 'utf-16le' ? before.readUInt16LE(0) : before.readUInt16BE(0);
+  if (bytesRead !== unit || (code !== 0x0a && code !== 0x0d)) {
+    throw new CsvFileError(
+      'file_changed',
+      `The position recorded for this import (byte ${startOffset}) is no longer the start of a row. The file has changed; check it again.`,
+    );
+  }
+}
+
+async function readFully(
+  handle: FileHandle,
+  path: string,
+  buffer: Buffer,
+  length: number,
+  position: number,
+): Promise<number> {
+  let filled = 0;
+  while (filled < length) {
+    let bytesRead: number;
+    try {
+      ({ bytesRead } = await handle.read(buffer, filled, length - filled, position + filled));
+    } catch (error) {
+      throw unreadableFileError(path, error);
+    }
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
+}
+
+function isBlank(fields: string[]): boolean {
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.length !== 0 && (f.charCodeAt(0) > 0x20 || f.trim() !== '')) return false;
+  }
+  return true;
+}
+
+const INVALID_CHAR = /\uFFFD|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The scanner behind readCsvBatches (and format detection): reads from an open file. */
+export async function* scanCsvBatches(
+  handle: FileHandle,
+  path: string,
+  settings: ScanSettings,
+): AsyncGenerator<CsvRecord[], void, undefined> {
+  const { fileSize, headers, maxRecordBytes, signal } = settings;
+  const decoder = createChunkDecoder(settings.encoding);
+  const parser = new RecordParser(settings.delimiter);
+  const columnName = (i: number): string => headers?.[i] ?? `Column ${i + 1}`;
+  const buffer = Buffer.allocUnsafe(settings.chunkSize);
+
+  let position = settings.startOffset; // next byte to read
+  let row = settings.startRow; // row of the record at the start of `text`
+  let text = ''; // decoded text not yet turned into records (at most one partial record)
+  let textOffset = settings.startOffset; // file offset of text[0]
+  let textBytes = 0; // bytes `text` stands for
+  let invalidAt: number[] = []; // positions in `text` of characters that stand for invalid bytes
+
+  for (;;) {
+    signal?.throwIfAborted();
+    const want = Math.min(settings.chunkSize, fileSize - position);
+    const got = want > 0 ? await readFully(handle, path, buffer, want, position) : 0;
+    if (got < want) {
+      throw new CsvFileError(
+        'file_changed',
+        'The file became shorter while it was being read. Check it again before importing it.',
+      );
+    }
+    position += got;
+    const eof = position >= fileSize;
+    const decoded = decoder.decode(got === buffer.length ? buffer : buffer.subarray(0, got), eof);
+    if (decoded.invalidAt.length > 0) {
+      const shift = text.length;
+      invalidAt = invalidAt.concat(shift === 0 ? decoded.invalidAt : decoded.invalidAt.map((p) => p + shift));
+    }
+    text = text.length === 0 ? decoded.text : text + decoded.text;
+    textBytes += decoded.byteLength;
+
+    const parsed = parser.parse(text, eof);
+    const { fields: parsedFields, starts, flags } = parsed;
+    // Byte offsets: fixed width per UTF-16 code unit (single-byte encodings, UTF-16, and UTF-8
+    // text that is all ASCII), or measured record by record (UTF-8 with other characters).
+    const unitBytes = decoder.unitBytes !== 0 ? decoder.unitBytes : text.length === textBytes ? 1 : 0;
+    let mappedChar = 0;
+    let mappedByte = textOffset;
+    let invalidIndex = 0; // next entry of invalidAt not yet passed by the byte mapping
+    const byteOffsetAt = (charIndex: number): number => {
+      if (unitBytes !== 0) return textOffset + charIndex * unitBytes;
+      let bytes = Buffer.byteLength(text.slice(mappedChar, charIndex), 'utf8');
+      // Each invalid byte became one U+FFFD (3 bytes in UTF-8) but stands for 1 byte.
+      while (invalidIndex < invalidAt.length && invalidAt[invalidIndex]! < charIndex) {
+        bytes -= 2;
+        invalidIndex++;
+      }
+      mappedChar = charIndex;
+      mappedByte += bytes;
+      return mappedByte;
+    };
+
+    const batch: CsvRecord[] = [];
+    let invalidCheck = 0; // next entry of invalidAt not yet attributed to a record
+    for (let i = 0; i < parsedFields.length; i++) {
+      const fields = parsedFields[i]!;
+      const recordRow = row + i;
+      const start = starts[i]!;
+      const end = i + 1 < starts.length ? starts[i + 1]! : parsed.consumed;
+      let hasInvalid = false;
+      while (invalidCheck < invalidAt.length && invalidAt[invalidCheck]! < end) {
+        if (invalidAt[invalidCheck]! >= start) hasInvalid = true;
+        invalidCheck++;
+      }
+      const offset = byteOffsetAt(start);
+      if (!hasInvalid && isBlank(fields)) continue;
+      const issues: RowIssue[] = [];
+      if (headers) checkFieldCount(fields, headers, recordRow, settings.delimiter, issues);
+      if (flags[i]! & TEXT_AFTER_CLOSING_QUOTE) {
+        for (const column of parsed.flaggedColumns.get(i) ?? []) {
+          issues.push({
+            row: recordRow,
+            column: columnName(column),
+            severity: 'warning',
+            code: 'malformed_quotes',
+            message: `Row ${recordRow}, column ${columnName(column)}: text follows the closing quote of the value, so it was kept as ${quoteForMessage(fields[column] ?? '')}. Check the value; a quote inside a quoted value must be doubled ("").`,
+          });
+        }
+      }
+      if (hasInvalid) {
+        let column = fields.findIndex((f) => INVALID_CHAR.test(f));
+        if (column === -1) column = 0;
+        issues.push({
+          row: recordRow,
+          column: columnName(column),
+          severity: 'error',
+          code: 'invalid_bytes',
+          message: `Row ${recordRow}, column ${columnName(column)} contains bytes that are not valid ${encodingLabel(settings.encoding)} text. The row will not be imported. Choose the file's real encoding (older Excel exports are often Windows-1252) and check the file again.`,
+        });
+      }
+      batch.push({ row: recordRow, offset, fields, issues });
+    }
+
+    // Keep the unfinished record (if any) for the next chunk.
+    const consumed = parsed.consumed;
+    const consumedOffset = byteOffsetAt(consumed);
+    row += parsedFields.length;
+    textBytes -= consumedOffset - textOffset;
+    textOffset = consumedOffset;
+    text = consumed === text.length ? '' : text.slice(consumed);
+    if (invalidAt.length > 0) {
+      invalidAt = invalidAt.filter((p) => p >= consumed).map((p) => p - consumed);
+    }
+
+    if (text.length > 0) {
+      if (eof || textBytes > maxRecordBytes) {
+        throw unfinishedRecordError(row, parsed.openQuoteColumn, columnName, eof, maxRecordBytes);
+      }
+    }
+    if (batch.length > 0) yield batch;
+    if (eof) return;
+  }
+}
+
+function checkFieldCount(
+  fields: string[],
+  headers: string[],
+  row: number,
+  delimiter: CsvDelimiter,
+  issues: RowIssue[],
+): void {
+  const expected = headers.length;
+  const count = fields.length;
+  if (count === expected) return;
+  if (count < expected) {
+    const missing = headers.slice(count);
+    const named = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+    for (let i = count; i < expected; i++) fields.push('');
+    issues.push({
+      row,
+      severity: 'warning',
+      code: 'too_few_fields',
+      message: `Row ${row} has ${count} ${count === 1 ? 'value' : 'values'} but the file has ${expected} columns, so ${named} ${missing.length === 1 ? 'is' : 'are'} treated as empty. If the values look shifted, check the separator, or put quotes around values that contain line breaks.`,
+    });
+    return;
+  }
+  const extraFilled = fields.slice(expected).some((f) => f.trim() !== '');
+  issues.push(
+    extraFilled
+      ? {
+          row,
+          severity: 'error',
+          code: 'too_many_fields',
+          message: `Row ${row} has ${count} values but the file has ${expected} columns, so its values may be in the wrong columns. The row will not be imported. Put quotes around values that contain the separator (${delimiterLabel[delimiter]}), or check that the separator is right.`,
+        }
+      : {
+          row,
+          severity: 'warning',
+          code: 'too_many_fields',
+          message: `Row ${row} has ${count} values but the file has ${expected} columns. The extra values are empty and were ignored.`,
+        },
+  );
+}
+
+function quoteForMessage(value: string): string {
+  const oneLine = value.replace(/\s+/g, ' ');
+  return `"${oneLine.length > 40 ? `${oneLine.slice(0, 40)}…` : oneLine}"`;
+}
+
+function unfinishedRecordError(
+  row: number,
+  openQuoteColumn: number,
+  columnName: (i: number) => string,
+  eof: boolean,
+  maxRecordBytes: number,
+): CsvFileError {
+  const limit = formatBytes(maxRecordBytes);
+  if (openQuoteColumn >= 0) {
+    const where = `row ${row}, column ${columnName(openQuoteColumn)}`;
+    return new CsvFileError(
+      'unclosed_quote',
+      eof
+        ? `A quote opens in ${where} and is never closed, so the rest of the file would be read as one value. Add the missing closing quote (") in that row, then check the file again.`
+        : `A quote opens in ${where} and is not closed within the next ${limit}. Add the missing closing quote (") in that row, then check the file again.`,
+      { row },
+    );
+  }
+  return new CsvFileError(
+    'record_too_long',
+    `Row ${row} is longer than ${limit} without a line break. This is not a contact list in CSV form, or its lines are not separated. Export the file again as CSV and check it.`,
+    { row },
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
