@@ -1,0 +1,632 @@
+/**
+ * Sends validated contacts to Crisp as correct profiles, with the fewest requests, within the
+ * rate Crisp tolerates and the day's quota. Many `send()` calls may be in flight at once; rows
+ * for the same email are serialized (never two requests for one email at the same time).
+ *
+ * Errors by kind:
+ * - invalid_data: that row fails, with Crisp's message in plain words (retryable: false);
+ * - 401, 403/402, not_subscribed, unknown route: the whole sender pauses ('connection'); no row
+ *   fails; `resumeAfterConnectionFixed()` carries on with the same requests;
+ * - quota (Crisp's answer, or the budget spent): pauses until the reset, then carries on alone;
+ * - 429/420: the rate controller slows down and the request waits its turn again; if Crisp
+ *   answers nothing but that for `assumeQuotaAfterMs`, it is taken as a spent quota;
+ * - 5xx, resets, timeouts: retried with exponential backoff and jitter, then the row fails with
+ *   retryable: true. A create retried after a lost answer that meets 409 is handled as the
+ *   update it is (and reported 'created' when the profile holds exactly what was sent).
+ */
+import { EventEmitter } from 'node:events';
+import type { ContactProfile } from '../../../shared/contact-profile';
+import {
+  CRISP_ROUTES,
+  CrispRequestError,
+  type CrispClient,
+  type CrispExchange,
+  type CrispRoute,
+  type PeopleProfile,
+} from '../crisp-client';
+import {
+  createBody,
+  dataUpdate,
+  knownFromCreate,
+  matchesCreated,
+  mergeIntoProfile,
+  type KnownProfile,
+} from './profile-merge';
+import type { QuotaBudget } from './quota-budget';
+import type { RateController } from './rate-controller';
+import { RequestPlanner, type RequestPlan } from './request-planner';
+import { WrittenProfiles } from './written-profiles';
+
+export type ContactOutcome =
+  | { kind: 'created'; peopleId: string | null; requests: number }
+  | { kind: 'updated'; peopleId: string | null; requests: number }
+  | { kind: 'failed'; reason: string; retryable: boolean; requests: number };
+
+export type ConnectionProblem = 'auth' | 'not_subscribed' | 'forbidden' | 'not_found';
+
+export type SenderState =
+  | 'sending'
+  | { paused: 'quota'; resumesAt: number; message: string }
+  | { paused: 'connection'; problem: ConnectionProblem; message: string }
+  | 'closed';
+
+export interface RetryPolicy {
+  /** Attempts per request for 5xx, resets and timeouts (the first included). Default 5. */
+  maxAttempts: number;
+  /** First backoff; doubles each attempt, with jitter. Default 500 ms. */
+  baseDelayMs: number;
+  /** Default 30 s. */
+  maxDelayMs: number;
+}
+
+export interface ContactSenderOptions {
+  rate?: RateController;
+  budget?: QuotaBudget;
+  /** An empty custom data cell clears the key ('clear', Crisp's rule) or keeps it ('keep'). */
+  emptyCells: 'clear' | 'keep';
+  retry?: Partial<RetryPolicy>;
+  /** 'adaptive' (default), or a fixed plan. */
+  plan?: 'adaptive' | RequestPlan;
+  /** Emails whose written state is kept for later rows (see written-profiles.ts). Default 20,000. */
+  writtenCapacity?: number;
+  /**
+   * After a 409, Crisp's read may still come from its cache and say "not found": read again
+   * after these delays before giving up (retryable). Default [500, 2000, 5000] ms.
+   */
+  staleReadDelaysMs?: number[];
+  /** Only 429/420 answers for this long is taken as a spent quota. Default 10 minutes. */
+  assumeQuotaAfterMs?: number;
+  /** Default Math.random (jitter). */
+  random?: () => number;
+}
+
+export interface SenderStats {
+  requests: number;
+  /** Requests by route, then by answer: an HTTP status, or 'network' / 'timeout' / 'aborted'. */
+  byRoute: Record<string, Record<string, number>>;
+  rateLimited: number;
+  /** Share of requests answered 429 or 420. */
+  rateLimitedShare: number;
+  contacts: { created: number; updated: number; failed: number };
+  /** Requests per finished contact (retries included). */
+  requestsPerContact: number;
+  plan: RequestPlan;
+  existingShare: number;
+}
+
+export class SenderClosedError extends Error {
+  override readonly name = 'SenderClosedError';
+  constructor() {
+    super('The import was stopped before this contact was sent.');
+  }
+}
+
+interface ContactAttempt {
+  requests: number;
+  /** A create got no answer (reset, timeout, 5xx) before it was sent again. */
+  createAnswerLost: boolean;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DAY_MS = 86_400_000;
+
+export class ContactSender {
+  private client: CrispClient;
+  private detachObserver: () => void;
+  private readonly rate: RateController | undefined;
+  private readonly budget: QuotaBudget | undefined;
+  private readonly emptyCells: 'clear' | 'keep';
+  private readonly retry: RetryPolicy;
+  private readonly planner: RequestPlanner;
+  private readonly written: WrittenProfiles;
+  private readonly staleReadDelaysMs: number[];
+  private readonly assumeQuotaAfterMs: number;
+  private readonly random: () => number;
+  private readonly events = new EventEmitter();
+  private readonly locks = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+
+  private currentState: SenderState = 'sending';
+  private resumed: Promise<void> | null = null;
+  private resume: (() => void) | null = null;
+  private quotaTimer: NodeJS.Timeout | null = null;
+  private rateLimitedSince: number | null = null;
+  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
+
+  private counters = {
+    requests: 0,
+    rateLimited: 0,
+    byRoute: {} as Record<string, Record<string, number>>,
+    created: 0,
+    updated: 0,
+    failed: 0,
+    contactRequests: 0,
+  };
+
+  constructor(client: CrispClient, options: ContactSenderOptions) {
+    this.client = client;
+    this.rate = options.rate;
+    this.budget = options.budget;
+    this.emptyCells = options.emptyCells;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.planner = new RequestPlanner({ plan: options.plan ?? 'adaptive' });
+    this.written = new WrittenProfiles(options.writtenCapacity);
+    this.staleReadDelaysMs = options.staleReadDelaysMs ?? [500, 2_000, 5_000];
+    this.assumeQuotaAfterMs = options.assumeQuotaAfterMs ?? 600_000;
+    this.random = options.random ?? Math.random;
+    this.detachObserver = client.addObserver((exchange) => this.observe(exchange));
+  }
+
+  get state(): SenderState {
+    return this.currentState;
+  }
+
+  /** The plan used for the next email not written yet. */
+  get plan(): RequestPlan {
+    return this.planner.plan;
+  }
+
+  on(event: 'state', listener: (state: SenderState) => void): this {
+    this.events.on(event, listener);
+    return this;
+  }
+
+  off(event: 'state', listener: (state: SenderState) => void): this {
+    this.events.off(event, listener);
+    return this;
+  }
+
+  /**
+   * Creates or updates the contact's profile. Resolves once the contact is done (created,
+   * updated or failed); stays pending while the sender is paused. Rejects only with
+   * SenderClosedError when `close()` is called first.
+   */
+  async send(contact: ContactProfile): Promise<ContactOutcome> {
+    if (this.currentState === 'closed') throw new SenderClosedError();
+    const email = contact.email.trim().toLowerCase();
+    const attempt: ContactAttempt = { requests: 0, createAnswerLost: false };
+    const outcome = await this.withEmailLock(email, async () => {
+      try {
+        return await this.upsert(attempt, { ...contact, email });
+      } catch (error) {
+        if (error instanceof SenderClosedError || this.currentState === 'closed')
+          throw new SenderClosedError();
+        return this.failure(attempt, error);
+      }
+    });
+    if (outcome.kind === 'created') this.counters.created += 1;
+    else if (outcome.kind === 'updated') this.counters.updated += 1;
+    else this.counters.failed += 1;
+    this.counters.contactRequests += outcome.requests;
+    return outcome;
+  }
+
+  /** Continues after a connection pause, with a new client when the token changed. */
+  resumeAfterConnectionFixed(newClient?: CrispClient): void {
+    if (this.currentState === 'closed') return;
+    if (newClient && newClient !== this.client) {
+      this.detachObserver();
+      this.client = newClient;
+      this.detachObserver = newClient.addObserver((exchange) => this.observe(exchange));
+    }
+    if (typeof this.currentState === 'object' && this.currentState.paused === 'connection')
+      this.setSending();
+  }
+
+  /** Continues after a quota pause before the scheduled reset (e.g. the quota was reset by hand). */
+  resumeQuotaNow(): void {
+    if (typeof this.currentState === 'object' && this.currentState.paused === 'quota') {
+      this.budget?.resetNow();
+      this.rateLimitedSince = null;
+      this.setSending();
+    }
+  }
+
+  stats(): SenderStats {
+    const done = this.counters.created + this.counters.updated + this.counters.failed;
+    return {
+      requests: this.counters.requests,
+      byRoute: structuredClone(this.counters.byRoute),
+      rateLimited: this.counters.rateLimited,
+      rateLimitedShare:
+        this.counters.requests === 0 ? 0 : this.counters.rateLimited / this.counters.requests,
+      contacts: {
+        created: this.counters.created,
+        updated: this.counters.updated,
+        failed: this.counters.failed,
+      },
+      requestsPerContact: done === 0 ? 0 : this.counters.contactRequests / done,
+      plan: this.planner.plan,
+      existingShare: this.planner.existingShare,
+    };
+  }
+
+  /** Stops: requests in flight are cancelled and pending sends reject with SenderClosedError. */
+  close(): void {
+    if (this.currentState === 'closed') return;
+    this.currentState = 'closed';
+    if (this.quotaTimer) clearTimeout(this.quotaTimer);
+    this.quotaTimer = null;
+    this.abort.abort();
+    for (const sleep of this.sleeps) {
+      clearTimeout(sleep.timer);
+      sleep.done();
+    }
+    this.sleeps.clear();
+    this.resume?.();
+    this.resumed = null;
+    this.resume = null;
+    this.detachObserver();
+    this.events.emit('state', this.currentState);
+  }
+
+  // ---- the upsert -------------------------------------------------------------------------
+
+  private async upsert(attempt: ContactAttempt, contact: ContactProfile): Promise<ContactOutcome> {
+    const known = this.written.get(contact.email);
+    if (known) return this.update(attempt, contact, known, 'updated');
+
+    if (this.planner.plan === 'look-up-first') {
+      const existing = await this.readProfile(attempt, contact.email);
+      this.planner.record(existing !== null);
+      if (existing) return this.update(attempt, contact, existing, 'updated');
+      return this.create(attempt, contact, true);
+    }
+    return this.create(attempt, contact, false);
+  }
+
+  private async create(
+    attempt: ContactAttempt,
+    contact: ContactProfile,
+    lookedUp: boolean,
+  ): Promise<ContactOutcome> {
+    const body = createBody(contact);
+    let peopleId: string | null;
+    try {
+      const answer = await this.call(attempt, CRISP_ROUTES.createProfile, (client, signal) =>
+        client.createProfile(body, { signal }),
+      );
+      peopleId = answer.data.people_id;
+    } catch (error) {
+      if (!(error instanceof CrispRequestError && error.kind === 'exists')) throw error;
+      if (!lookedUp && !attempt.createAnswerLost) this.planner.record(true);
+      const existing = await this.readAfterConflict(attempt, contact.email);
+      const ours = attempt.createAnswerLost && matchesCreated(existing, body);
+      return this.update(attempt, contact, existing, ours ? 'created' : 'updated');
+    }
+    if (!lookedUp) this.planner.record(false);
+    const result = knownFromCreate(body, peopleId);
+    this.written.set(contact.email, result);
+    await this.writeData(attempt, contact, peopleId ?? contact.email, true);
+    return { kind: 'created', peopleId, requests: attempt.requests };
+  }
+
+  private async update(
+    attempt: ContactAttempt,
+    contact: ContactProfile,
+    existing: KnownProfile,
+    kind: 'created' | 'updated',
+  ): Promise<ContactOutcome> {
+    const { update, result } = mergeIntoProfile(existing, contact);
+    const address = existing.peopleId ?? contact.email;
+    if (update) {
+      await this.call(attempt, CRISP_ROUTES.updateProfile, (client, signal) =>
+        client.updateProfile(address, update, { signal }),
+      );
+    }
+    this.written.set(contact.email, result);
+    await this.writeData(attempt, contact, address, kind === 'created');
+    return { kind, peopleId: existing.peopleId, requests: attempt.requests };
+  }
+
+  private async writeData(
+    attempt: ContactAttempt,
+    contact: ContactProfile,
+    address: string,
+    isNew: boolean,
+  ): Promise<void> {
+    const data = dataUpdate(contact, isNew, this.emptyCells);
+    if (!data) return;
+    try {
+      await this.call(attempt, CRISP_ROUTES.updateData, (client, signal) =>
+        client.updateData(address, data, { signal }),
+      );
+    } catch (error) {
+      if (error instanceof CrispRequestError && error.kind === 'invalid_data') {
+        throw new CrispRequestError(
+          'invalid_data',
+          `The profile was saved, but Crisp rejected its custom data: ${error.crispMessage ?? error.message}${error.reason ? ` (${error.reason})` : ''}.`,
+          { status: error.status, reason: error.reason, crispMessage: error.crispMessage },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** GET by email; null when Crisp has no such profile. */
+  private async readProfile(attempt: ContactAttempt, email: string): Promise<KnownProfile | null> {
+    try {
+      const answer = await this.call(attempt, CRISP_ROUTES.getProfile, (client, signal) =>
+        client.getProfile(email, { signal }),
+      );
+      return toKnown(answer.data);
+    } catch (error) {
+      if (error instanceof CrispRequestError && error.kind === 'not_found') return null;
+      throw error;
+    }
+  }
+
+  /** After a 409: the profile exists, but a cached read may not show it yet. */
+  private async readAfterConflict(attempt: ContactAttempt, email: string): Promise<KnownProfile> {
+    for (let i = 0; ; i += 1) {
+      const profile = await this.readProfile(attempt, email);
+      if (profile) return profile;
+      const delay = this.staleReadDelaysMs[i];
+      if (delay === undefined) {
+        throw new CrispRequestError(
+          'server',
+          'Crisp says a profile with this email exists but does not return it yet. Import this row again later.',
+        );
+      }
+      await this.sleep(delay);
+    }
+  }
+
+  // ---- one request, with pauses, pacing, quota and retries -----------------------------------
+
+  private async call<T>(
+    attempt: ContactAttempt,
+    route: CrispRoute,
+    request: (client: CrispClient, signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    let transientFailures = 0;
+    for (;;) {
+      await this.whileSending();
+      const permit = this.rate
+        ? await this.rate.acquire(route, this.abort.signal).catch(() => null)
+        : null;
+      if (this.rate && !permit) throw new SenderClosedError();
+      if (this.currentState !== 'sending') {
+        permit?.release();
+        continue;
+      }
+      if (this.budget && !this.budget.tryConsume(1)) {
+        permit?.release();
+        this.pauseForQuota(
+          this.budget.resumesAt,
+          'The daily request budget for this token is used up.',
+        );
+        continue;
+      }
+      attempt.requests += 1;
+      try {
+        const answer = await request(this.client, this.abort.signal);
+        this.rateLimitedSince = null;
+        return answer;
+      } catch (error) {
+        if (!(error instanceof CrispRequestError)) throw error;
+        if (error.kind !== 'rate_limited') this.rateLimitedSince = null;
+        switch (error.kind) {
+          case 'aborted':
+            throw new SenderClosedError();
+          case 'rate_limited':
+            this.noteRateLimited();
+            continue;
+          case 'quota':
+            this.budget?.markServerSpent();
+            this.pauseForQuota(this.budget?.resumesAt ?? nextUtcMidnight(), error.message);
+            continue;
+          case 'auth':
+          case 'not_subscribed':
+          case 'forbidden':
+            this.pauseForConnection(error.kind, error.message);
+            continue;
+          case 'not_found':
+            if (error.reason === 'not_found') {
+              this.pauseForConnection('not_found', error.message);
+              continue;
+            }
+            throw error;
+          case 'server':
+          case 'network':
+          case 'timeout':
+            transientFailures += 1;
+            if (route === CRISP_ROUTES.createProfile) attempt.createAnswerLost = true;
+            if (transientFailures >= this.retry.maxAttempts) throw error;
+            permit?.release();
+            await this.sleep(this.backoff(transientFailures));
+            continue;
+          default:
+            throw error;
+        }
+      } finally {
+        permit?.release();
+      }
+    }
+  }
+
+  private backoff(failures: number): number {
+    const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (failures - 1));
+    return ceiling / 2 + this.random() * (ceiling / 2);
+  }
+
+  private noteRateLimited(): void {
+    const now = Date.now();
+    this.rateLimitedSince ??= now;
+    if (now - this.rateLimitedSince >= this.assumeQuotaAfterMs) {
+      this.rateLimitedSince = null;
+      this.budget?.markServerSpent();
+      const minutes = Math.round(this.assumeQuotaAfterMs / 60_000);
+      this.pauseForQuota(
+        this.budget?.resumesAt ?? nextUtcMidnight(),
+        `Crisp has answered only "too many requests" for ${minutes} minutes, which usually means the daily quota is spent.`,
+      );
+    }
+  }
+
+  // ---- pauses ------------------------------------------------------------------------------
+
+  private async whileSending(): Promise<void> {
+    while (this.currentState !== 'sending') {
+      if (this.currentState === 'closed') throw new SenderClosedError();
+      this.resumed ??= new Promise<void>((resolve) => (this.resume = resolve));
+      await this.resumed;
+    }
+  }
+
+  private setState(state: SenderState): void {
+    this.currentState = state;
+    this.events.emit('state', state);
+  }
+
+  private setSending(): void {
+    if (this.quotaTimer) clearTimeout(this.quotaTimer);
+    this.quotaTimer = null;
+    this.setState('sending');
+    const resume = this.resume;
+    this.resumed = null;
+    this.resume = null;
+    resume?.();
+  }
+
+  private pauseForConnection(problem: ConnectionProblem, message: string): void {
+    if (this.currentState === 'closed') return;
+    if (typeof this.currentState === 'object' && this.currentState.paused === 'connection') return;
+    if (this.quotaTimer) clearTimeout(this.quotaTimer);
+    this.quotaTimer = null;
+    this.setState({ paused: 'connection', problem, message });
+  }
+
+  private pauseForQuota(resumesAt: number, message: string): void {
+    if (this.currentState === 'closed') return;
+    if (typeof this.currentState === 'object') {
+      if (this.currentState.paused === 'connection') return;
+      if (this.currentState.resumesAt >= resumesAt) return;
+    }
+    this.setState({ paused: 'quota', resumesAt, message });
+    this.armQuotaTimer();
+  }
+
+  /** Wakes at the reset (checking at least every minute: the machine may sleep or the clock move). */
+  private armQuotaTimer(): void {
+    if (this.quotaTimer) clearTimeout(this.quotaTimer);
+    const state = this.currentState;
+    if (typeof state !== 'object' || state.paused !== 'quota') return;
+    const wait = Math.max(0, Math.min(60_000, state.resumesAt - Date.now()));
+    this.quotaTimer = setTimeout(() => {
+      this.quotaTimer = null;
+      const now = Date.now();
+      const budgetReady = !this.budget || !this.budget.spent;
+      if (now >= state.resumesAt && budgetReady) this.setSending();
+      else if (now >= state.resumesAt && this.budget) {
+        this.setState({
+          paused: 'quota',
+          resumesAt: this.budget.resumesAt,
+          message: state.message,
+        });
+        this.armQuotaTimer();
+      } else this.armQuotaTimer();
+    }, wait);
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------
+
+  private observe(exchange: CrispExchange): void {
+    this.rate?.observe(exchange);
+    const counters = this.counters;
+    counters.requests += 1;
+    if (exchange.errorKind === 'rate_limited') counters.rateLimited += 1;
+    const answer =
+      exchange.status !== null ? String(exchange.status) : (exchange.errorKind ?? 'network');
+    const route = (counters.byRoute[exchange.route] ??= {});
+    route[answer] = (route[answer] ?? 0) + 1;
+  }
+
+  private failure(attempt: ContactAttempt, error: unknown): ContactOutcome {
+    if (error instanceof CrispRequestError) {
+      switch (error.kind) {
+        case 'invalid_data':
+          return {
+            kind: 'failed',
+            reason: error.message,
+            retryable: false,
+            requests: attempt.requests,
+          };
+        case 'server':
+        case 'network':
+        case 'timeout':
+          return {
+            kind: 'failed',
+            reason: `${error.message} Tried ${this.retry.maxAttempts} times; the row can be sent again later.`,
+            retryable: true,
+            requests: attempt.requests,
+          };
+        case 'not_found':
+          return {
+            kind: 'failed',
+            reason:
+              'The profile disappeared from Crisp while it was being updated. Import this row again.',
+            retryable: true,
+            requests: attempt.requests,
+          };
+        default:
+          return {
+            kind: 'failed',
+            reason: error.message,
+            retryable: false,
+            requests: attempt.requests,
+          };
+      }
+    }
+    const text = error instanceof Error ? error.message : String(error);
+    return {
+      kind: 'failed',
+      reason: `Unexpected problem while sending: ${text}`,
+      retryable: true,
+      requests: attempt.requests,
+    };
+  }
+
+  private async withEmailLock<T>(email: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(email) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.locks.set(email, tail);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (this.locks.get(email) === tail) this.locks.delete(email);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.currentState === 'closed') return Promise.reject(new SenderClosedError());
+    return new Promise<void>((resolve, reject) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.sleeps.delete(entry);
+          resolve();
+        }, ms),
+        done: () => reject(new SenderClosedError()),
+      };
+      this.sleeps.add(entry);
+    });
+  }
+}
+
+function toKnown(profile: PeopleProfile): KnownProfile {
+  return {
+    peopleId: profile.people_id ?? null,
+    person: profile.person as Record<string, unknown>,
+    company: profile.company as Record<string, unknown>,
+    segments: profile.segments,
+    notepad: profile.notepad,
+  };
+}
+
+function nextUtcMidnight(now = Date.now()): number {
+  return Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
+}

@@ -1,0 +1,6 @@
+export * from './contact-sender';
+export * from './quota-budget';
+export * from './rate-controller';
+export * from './request-planner';
+export * from './profile-merge';
+export { WrittenProfiles, DEFAULT_WRITTEN_CAPACITY } from './written-profiles';

@@ -1,0 +1,4 @@
+export * from './crisp-client';
+export * from './crisp-request-error';
+export * from './crisp-schemas';
+export { encodePeopleId } from './people-id';
