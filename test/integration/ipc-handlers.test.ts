@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ipcChannels } from '../../src/shared/ipc-contract';
+import type { ipcChannels } from '../../src/shared/ipc-contract';
 import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { createIpcDispatcher } from '../../src/main/ipc/ipc-dispatcher';
 import { trustPages } from '../../src/main/ipc/trusted-sender';

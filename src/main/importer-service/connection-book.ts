@@ -74,7 +74,7 @@ export class ConnectionBook {
     const prefs = await this.options.preferences.read();
     const connections: ConnectionSummary[] = [];
     for (const saved of settings.connections) {
-      let identifier = '';
+      let identifier: string;
       try {
         identifier =
           (await loadCrispCredentials(saved.websiteId, this.options.keychain))?.identifier ?? '';
