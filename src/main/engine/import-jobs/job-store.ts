@@ -1,0 +1,150 @@
+/**
+ * Jobs on disk: one folder per job, `<stateDir>/jobs/<jobId>/`, holding
+ *   job.json         the job (ImportJobRecord), written atomically
+ *   journal.ndjson   every row's outcome (row-journal.ts)
+ *   summary.json     the outcome in numbers (job-outputs.ts)
+ *   failed-rows.csv  failed and skipped rows, ready to fix and import again
+ *   import.log       what happened, in plain lines, never a secret
+ * The CLI and the desktop app use the same folders, so either can resume the other's jobs.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import type { ImportMapping } from '../../../shared/column-mapping';
+import { readJsonFile, writeJsonFileAtomic } from '../app-settings/json-file';
+import { ImportJobRecord, IMPORT_JOB_VERSION } from './job-record';
+import { isResumableState } from './job-state';
+
+export interface ImportJobPaths {
+  dir: string;
+  record: string;
+  journal: string;
+  summary: string;
+  failedRows: string;
+  log: string;
+}
+
+export class JobNotFoundError extends Error {
+  readonly code = 'job_not_found';
+}
+
+export class UnreadableJobError extends Error {
+  readonly code = 'job_unreadable';
+}
+
+/** The canonical hash of a mapping: same columns, targets and options give the same hash. */
+export function hashMapping(mapping: ImportMapping): string {
+  return `sha256:${createHash('sha256').update(canonicalJson(mapping)).digest('hex')}`;
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export interface ResumableJobQuery {
+  filePath: string;
+  websiteId: string;
+  mappingHash: string;
+  dryRun: boolean;
+}
+
+export class ImportJobStore {
+  readonly jobsDir: string;
+
+  constructor(readonly stateDir: string) {
+    this.jobsDir = join(stateDir, 'jobs');
+  }
+
+  paths(jobId: string): ImportJobPaths {
+    const dir = join(this.jobsDir, jobId);
+    return {
+      dir,
+      record: join(dir, 'job.json'),
+      journal: join(dir, 'journal.ndjson'),
+      summary: join(dir, 'summary.json'),
+      failedRows: join(dir, 'failed-rows.csv'),
+      log: join(dir, 'import.log'),
+    };
+  }
+
+  async save(record: ImportJobRecord): Promise<void> {
+    const checked = ImportJobRecord.parse(record);
+    await mkdir(this.paths(record.id).dir, { recursive: true, mode: 0o700 });
+    await writeJsonFileAtomic(this.paths(record.id).record, checked);
+  }
+
+  async load(jobId: string): Promise<ImportJobRecord> {
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(jobId)) {
+      throw new JobNotFoundError(`There is no import with the id "${jobId}".`);
+    }
+    const result = await readJsonFile(this.paths(jobId).record, ImportJobRecord);
+    if (result.ok) return result.value;
+    if (result.problem === 'missing') {
+      throw new JobNotFoundError(
+        `There is no import with the id "${jobId}" in ${this.stateDir}. List them with: crisp-import jobs`,
+      );
+    }
+    const version = await this.readVersion(jobId);
+    if (typeof version === 'number' && version > IMPORT_JOB_VERSION) {
+      throw new UnreadableJobError(
+        `Import ${jobId} was saved by a newer version of the app. Update the app to open it.`,
+      );
+    }
+    throw new UnreadableJobError(`Import ${jobId} cannot be opened: ${result.message}`);
+  }
+
+  private async readVersion(jobId: string): Promise<unknown> {
+    const r = await readJsonFile(
+      this.paths(jobId).record,
+      z.object({ version: z.unknown() }).passthrough(),
+    );
+    return r.ok ? r.value.version : undefined;
+  }
+
+  /** Every job, newest first. Jobs whose job.json cannot be read are reported, not thrown. */
+  async list(): Promise<{ jobs: ImportJobRecord[]; problems: string[] }> {
+    let names: string[];
+    try {
+      names = await readdir(this.jobsDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { jobs: [], problems: [] };
+      throw error;
+    }
+    const jobs: ImportJobRecord[] = [];
+    const problems: string[] = [];
+    for (const name of names.sort().reverse()) {
+      if (name.startsWith('.')) continue;
+      try {
+        jobs.push(await this.load(name));
+      } catch (error) {
+        if (error instanceof JobNotFoundError) continue;
+        problems.push((error as Error).message);
+      }
+    }
+    return { jobs, problems };
+  }
+
+  /** The newest unfinished job for this file, website and mapping, if any. */
+  async findResumable(query: ResumableJobQuery): Promise<ImportJobRecord | null> {
+    const { jobs } = await this.list();
+    const filePath = resolve(query.filePath);
+    return (
+      jobs.find(
+        (job) =>
+          isResumableState(job.state) &&
+          resolve(job.file.path) === filePath &&
+          job.websiteId === query.websiteId &&
+          job.mappingHash === query.mappingHash &&
+          job.options.dryRun === query.dryRun,
+      ) ?? null
+    );
+  }
+}
