@@ -30,6 +30,17 @@ function send(
   });
 }
 
+interface Envelope {
+  error: boolean;
+  reason: string;
+  data: { segments?: string[] } & Record<string, unknown>;
+}
+
+async function envelopeOf(response: Response | undefined): Promise<Envelope> {
+  if (!response) throw new Error('no response');
+  return (await response.json()) as Envelope;
+}
+
 const create = (email: string, init: { token?: FakeCrispToken; signal?: AbortSignal } = {}) =>
   send('POST', 'profile', { email, person: { nickname: email.split('@')[0] } }, init);
 
@@ -47,7 +58,7 @@ describe('per-route rate limit', () => {
     for (let index = 0; index < 5; index += 1) answers.push(await create(`p${index}@example.com`));
     expect(answers.map((answer) => answer.status)).toEqual([201, 201, 429, 429, 429]);
     expect(answers[2]?.headers.get('retry-after')).toBeNull();
-    expect(await answers[2]?.json()).toEqual({
+    expect(await envelopeOf(answers[2])).toEqual({
       error: true,
       reason: 'too_many_requests',
       data: {},
@@ -81,7 +92,7 @@ describe('per-route rate limit', () => {
     expect(limited.status).toBe(420);
     expect(limited.statusText).toBe('Enhance Your Calm');
     expect(limited.headers.get('retry-after')).toBe('1');
-    expect((await limited.json()).reason).toBe('enhance_your_calm');
+    expect((await envelopeOf(limited)).reason).toBe('enhance_your_calm');
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect((await send('GET', 'stats')).status).toBe(200);
   });
@@ -114,7 +125,11 @@ describe('daily quota', () => {
 
     const spent = await create('b@example.com');
     expect(spent.status).toBe(429);
-    expect(await spent.json()).toEqual({ error: true, reason: 'quota_limit_exceeded', data: {} });
+    expect(await envelopeOf(spent)).toEqual({
+      error: true,
+      reason: 'quota_limit_exceeded',
+      data: {},
+    });
     expect((await send('GET', 'stats')).status).toBe(429);
     expect(crisp.getProfile('b@example.com')).toBeUndefined();
 
@@ -132,7 +147,7 @@ describe('daily quota', () => {
     expect((await send('GET', 'stats')).status).toBe(200);
     const spent = await send('GET', 'stats');
     expect(spent.status).toBe(423);
-    expect((await spent.json()).reason).toBe('quota_spent');
+    expect((await envelopeOf(spent)).reason).toBe('quota_spent');
   });
 });
 
@@ -169,7 +184,7 @@ describe('faults', () => {
     crisp.configure({ faults: { connectionResetRate: 0 } });
     const retry = await create(written[0] ?? '');
     expect(retry.status).toBe(409);
-    expect((await retry.json()).reason).toBe('people_exists');
+    expect((await envelopeOf(retry)).reason).toBe('people_exists');
     const lost = emails.find((email) => !written.includes(email)) ?? '';
     expect((await create(lost)).status).toBe(201);
   });
@@ -232,22 +247,22 @@ describe('read cache and request log', () => {
 
     const stale = await send('GET', 'profile/jane@example.com');
     expect(stale.headers.get('bloom-status')).toBe('HIT');
-    expect((await stale.json()).data.segments).toEqual([]);
+    expect((await envelopeOf(stale)).data.segments).toEqual([]);
     expect(crisp.getProfile('jane@example.com')?.segments).toEqual(['vip']);
 
     await new Promise((resolve) => setTimeout(resolve, 350));
     const fresh = await send('GET', 'profile/jane@example.com');
     expect(fresh.headers.get('bloom-status')).toBe('MISS');
-    expect((await fresh.json()).data.segments).toEqual(['vip']);
+    expect((await envelopeOf(fresh)).data.segments).toEqual(['vip']);
   });
 
   it('always reads fresh by default', async () => {
     await create('jane@example.com');
     await send('GET', 'profile/jane@example.com');
     await send('PATCH', 'profile/jane@example.com', { segments: ['vip'] });
-    expect((await (await send('GET', 'profile/jane@example.com')).json()).data.segments).toEqual([
-      'vip',
-    ]);
+    expect((await envelopeOf(await send('GET', 'profile/jane@example.com'))).data.segments).toEqual(
+      ['vip'],
+    );
   });
 
   it('logs each request with its templated route, status and reason; the log can be cleared', async () => {
@@ -255,15 +270,13 @@ describe('read cache and request log', () => {
     await send('PATCH', 'data/a+b@example.com', { data: { plan: 'pro' } });
     await send('GET', 'nowhere');
     expect(
-      crisp
-        .requestLog()
-        .map(({ method, route, status, reason, outcome }) => ({
-          method,
-          route,
-          status,
-          reason,
-          outcome,
-        })),
+      crisp.requestLog().map(({ method, route, status, reason, outcome }) => ({
+        method,
+        route,
+        status,
+        reason,
+        outcome,
+      })),
     ).toEqual([
       {
         method: 'POST',
