@@ -14,7 +14,7 @@
  *   retryable: true. A create retried after a lost answer that meets 409 is handled as the
  *   update it is (and reported 'created' when the profile holds exactly what was sent).
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { ContactProfile } from '../../../shared/contact-profile';
 import {
   CRISP_ROUTES,
@@ -155,6 +155,8 @@ export class ContactSender {
     this.assumeQuotaAfterMs = options.assumeQuotaAfterMs ?? 600_000;
     this.random = options.random ?? Math.random;
     this.detachObserver = client.addObserver((exchange) => this.observe(exchange));
+    // Every request in flight listens to the one stop signal.
+    setMaxListeners(0, this.abort.signal);
   }
 
   get state(): SenderState {

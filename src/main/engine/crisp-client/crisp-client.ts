@@ -143,7 +143,7 @@ export class CrispClient {
   }
 
   /** POST people/profile: 201 added `{people_id}`; 409 people_exists throws kind 'exists'. */
-  createProfile(
+  async createProfile(
     body: PeopleProfileCreate,
     options?: RequestOptions,
   ): Promise<CrispResponse<PeopleProfileCreated>> {
@@ -182,7 +182,7 @@ export class CrispClient {
   }
 
   /** GET people/profile/{id or email}. A missing profile throws kind 'not_found'. */
-  getProfile(
+  async getProfile(
     peopleIdOrEmail: string,
     options?: RequestOptions,
   ): Promise<CrispResponse<PeopleProfile>> {
@@ -197,7 +197,7 @@ export class CrispClient {
   }
 
   /** PATCH people/profile/{id or email}: replaces the top-level fields given. */
-  updateProfile(
+  async updateProfile(
     peopleIdOrEmail: string,
     body: PeopleProfileUpdate,
     options?: RequestOptions,
@@ -236,7 +236,7 @@ export class CrispClient {
    * PATCH people/data/{id or email} with `{"data": {...}}`: merges the keys given into the
    * custom data. An empty string clears a key.
    */
-  updateData(
+  async updateData(
     peopleIdOrEmail: string,
     data: PeopleDataUpdate,
     options?: RequestOptions,
@@ -253,7 +253,7 @@ export class CrispClient {
   }
 
   /** GET people/stats: a cheap request, used to test a connection. */
-  getStats(options?: RequestOptions): Promise<CrispResponse<PeopleStats>> {
+  async getStats(options?: RequestOptions): Promise<CrispResponse<PeopleStats>> {
     return this.request(
       CRISP_ROUTES.stats,
       'GET',

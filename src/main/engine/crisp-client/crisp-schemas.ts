@@ -96,8 +96,15 @@ export const PeopleProfileUpdate = z
 export type PeopleProfileUpdate = z.input<typeof PeopleProfileUpdate>;
 
 /** Custom data to write. Keys: letters, digits, `_` and `-` (crisp-api.md §5). */
-export const PeopleDataUpdate = z.record(
-  z.string().regex(/^[A-Za-z0-9_-]+$/, 'custom data keys may hold only letters, digits, _ and -'),
-  DataValue,
-);
+export const PeopleDataUpdate = z.record(z.string(), DataValue).superRefine((data, ctx) => {
+  for (const key of Object.keys(data)) {
+    if (!/^[A-Za-z0-9_-]+$/.test(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: 'custom data keys may hold only letters, digits, _ and -',
+      });
+    }
+  }
+});
 export type PeopleDataUpdate = z.input<typeof PeopleDataUpdate>;
