@@ -55,7 +55,7 @@ export const HUBSPOT_CONTACTS: SourcePreset = {
     minDistinctive: 3,
   },
   columns: [
-    field('email', ['Email', 'E-mail', 'E-Mail', 'Correo', 'Correo electrónico']),
+    field('email', ['Email', 'E-mail', 'Correo', 'Correo electrónico']),
     field('first_name', ['First Name', 'Prénom', 'Vorname', 'Nombre']),
     field('last_name', ['Last Name', 'Nom', 'Nachname', 'Apellidos']),
     field('phone', ['Phone Number', 'Numéro de téléphone', 'Telefonnummer', 'Número de teléfono']),
