@@ -532,20 +532,21 @@ export async function startFakeCrisp(
     }
     if (roll < faults.serverErrorRate + faults.connectionResetRate + faults.slowRate) {
       const answer = run();
+      // Logged at once (the answer is decided), delivered after slowMs.
+      record({
+        at,
+        method,
+        route: route.name,
+        path,
+        status: answer.status,
+        reason: answer.reason,
+        outcome: 'slow',
+      });
       const pending = {
         res,
         timer: setTimeout(() => {
           pendingSlow.delete(pending);
           deliver(req, res, answer);
-          record({
-            at,
-            method,
-            route: route.name,
-            path,
-            status: answer.status,
-            reason: answer.reason,
-            outcome: 'slow',
-          });
         }, faults.slowMs),
       };
       pendingSlow.add(pending);
