@@ -3,7 +3,7 @@
 // service name, so tests never share entries.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -302,6 +302,43 @@ describe('crisp-import login / status / logout', () => {
     expect(parsed.websites[0]?.test.ok).toBe(true);
     const partial = await cli(['status'], '', { CRISP_KEY: crisp.token.key });
     expect(partial.stdout).toMatch(/CRISP_KEY is set but CRISP_IDENTIFIER is not/);
+  });
+});
+
+describe('when things around the CLI are broken', () => {
+  it('no keychain service: status still answers, login says what to do (exit 2)', async () => {
+    const noKeychain = { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', DISPLAY: '' };
+    const status = await cli(['status'], '', noKeychain);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^Keychain: not available\. No keychain service is running/);
+    const login = await cli(
+      ['login', '--website', crisp.websiteId, '--api-url', crisp.url],
+      tokenLines(),
+      noKeychain,
+    );
+    expect(login.code).toBe(2);
+    expect(login.stderr).toMatch(
+      /No keychain service is running.*set CRISP_IDENTIFIER, CRISP_KEY and CRISP_TIER in the environment instead/,
+    );
+  });
+
+  it('a damaged settings file: a notice, a backup, and the command still works', async () => {
+    const stateDir = join(home, '.config', APP_FOLDER_NAME);
+    await mkdir(stateDir, { recursive: true });
+    await writeFile(join(stateDir, 'settings.json'), '{"version": 1, "connections": [');
+    const login = await cli(
+      ['login', '--website', crisp.websiteId, '--api-url', crisp.url],
+      tokenLines(),
+    );
+    expect(login.code).toBe(0);
+    expect(login.stderr).toMatch(
+      /Your settings file was damaged and has been reset to the defaults/,
+    );
+    const files = await readdir(stateDir);
+    expect(files.filter((f) => f.startsWith('settings.broken-'))).toHaveLength(1);
+    const status = await cli(['status']);
+    expect(status.stderr).toBe('');
+    expect(status.stdout).toMatch(`Website ${crisp.websiteId}: website token`);
   });
 });
 

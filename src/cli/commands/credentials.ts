@@ -414,7 +414,7 @@ async function status(raw: unknown): Promise<void> {
       `Environment: ${CREDENTIAL_ENV.identifier} and ${CREDENTIAL_ENV.key} are not set; saved keys are used.`,
     );
   }
-  if (websites.length === 0) {
+  if (websites.length === 0 && keychainProblem === null) {
     lines.push('No website is logged in. Log in with: crisp-import login --website <id>');
   }
   for (const website of websites) {
