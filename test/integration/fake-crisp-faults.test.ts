@@ -149,6 +149,13 @@ describe('daily quota', () => {
     expect(spent.status).toBe(423);
     expect((await envelopeOf(spent)).reason).toBe('quota_spent');
   });
+  it('counts what a run cost even without a quota, leaving out rate-limited answers', async () => {
+    crisp.configure({ rateLimit: { perSecond: 1, burst: 1, status: 429, retryAfter: 'none' } });
+    expect((await send('GET', 'stats')).status).toBe(200);
+    expect((await send('GET', 'stats')).status).toBe(429);
+    expect((await create('a@example.com')).status).toBe(201);
+    expect(crisp.quotaUsed()).toBe(2);
+  });
 });
 
 describe('faults', () => {

@@ -486,13 +486,12 @@ export async function startFakeCrisp(
         return;
       }
     }
-    if (config.dailyQuota) {
-      if (auth.state.quotaUsed >= config.dailyQuota.limit) {
-        answerNow(envelope(config.dailyQuota.status, config.dailyQuota.reason, {}), route.name);
-        return;
-      }
-      auth.state.quotaUsed += 1;
+    // Counted even without a quota, so tests and benchmarks can read what a run cost.
+    if (config.dailyQuota && auth.state.quotaUsed >= config.dailyQuota.limit) {
+      answerNow(envelope(config.dailyQuota.status, config.dailyQuota.reason, {}), route.name);
+      return;
     }
+    auth.state.quotaUsed += 1;
     if (tooLarge) {
       answerNow(
         envelope(413, 'payload_too_large', { message: 'the request body is too large' }),

@@ -143,7 +143,10 @@ export interface FakeCrisp {
   clearRequestLog(): void;
   /** Calls `listener` for every request once answered (or reset). Returns an unsubscribe function. */
   onRequest(listener: (entry: RequestLogEntry) => void): () => void;
-  /** Requests counted against the daily quota for a token (default: the first token). */
+  /**
+   * Requests counted against the daily quota for a token (default: the first token): every
+   * authenticated request that passed the rate limit, counted even when no quota is set.
+   */
   quotaUsed(identifier?: string): number;
   /** The daily reset hook (all tokens). */
   resetQuota(): void;
