@@ -246,7 +246,7 @@ describe('faults', () => {
 
 describe('read cache and request log', () => {
   it('serves a stale GET (Bloom-Status HIT) within readCacheMs, a fresh one after', async () => {
-    crisp.configure({ readCacheMs: 300 });
+    crisp.configure({ readCacheMs: 1_000 });
     await create('jane@example.com');
     const first = await send('GET', 'profile/jane@example.com');
     expect(first.headers.get('bloom-status')).toBe('MISS');
@@ -257,7 +257,7 @@ describe('read cache and request log', () => {
     expect((await envelopeOf(stale)).data.segments).toEqual([]);
     expect(crisp.getProfile('jane@example.com')?.segments).toEqual(['vip']);
 
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await new Promise((resolve) => setTimeout(resolve, 1_050));
     const fresh = await send('GET', 'profile/jane@example.com');
     expect(fresh.headers.get('bloom-status')).toBe('MISS');
     expect((await envelopeOf(fresh)).data.segments).toEqual(['vip']);
