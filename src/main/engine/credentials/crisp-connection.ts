@@ -5,8 +5,10 @@
  */
 import { z } from 'zod';
 
+import type { CrispConnection as CrispClientConnection } from '../crisp-client';
+
 /** Crisp's production API origin. The API itself lives under `${apiUrl}/v1/`. */
-export const DEFAULT_CRISP_API_URL = 'https://api.crisp.chat';
+export { DEFAULT_CRISP_API_URL } from '../crisp-client';
 
 /** The kind of token (sent as `X-Crisp-Tier`). The legacy `user` tier is not supported. */
 export const CrispTier = z.enum(['website', 'plugin']);
@@ -75,11 +77,13 @@ export interface CrispCredentials {
   tier: CrispTier;
 }
 
-/** Everything a Crisp client needs for one website. `key` is secret: never log or save it. */
-export interface CrispConnection extends CrispCredentials {
+/**
+ * Everything a Crisp client needs for one website (the client's own type, with the API URL always
+ * resolved). `key` is secret: never log or save it.
+ */
+export interface CrispConnection extends CrispClientConnection, CrispCredentials {
   /** API origin without `/v1`, e.g. https://api.crisp.chat. */
   apiUrl: string;
-  websiteId: string;
 }
 
 /** Where a resolved connection's token came from (for status lines; never the token itself). */
