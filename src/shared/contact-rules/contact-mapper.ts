@@ -1,0 +1,511 @@
+/**
+ * Records to contacts. `compileContactMapper` turns a mapping and a file's headers into a
+ * `ContactMapper` whose `mapRow` reads one record (the cells of one row) into the contact that
+ * will be sent to Crisp, with every problem as a row issue. Everything that does not depend on
+ * the row (column positions, labels, targets, options) is worked out once; `mapRow` is a single
+ * loop over the mapped columns, called for every row of files of millions of rows.
+ */
+import type {
+  ColumnMapping,
+  DataValueType,
+  DateFormat,
+  ImportMapping,
+  MultiValueSeparator,
+  SegmentSeparator,
+} from '../column-mapping';
+import type { ContactProfile, DataValue } from '../contact-profile';
+import type { CrispFieldId } from '../crisp-fields';
+import type { RowIssue } from '../row-issue';
+import { columnLabel } from './column-label';
+import { resolveColumns } from './column-resolution';
+import { contactIssue, contactMessages as say } from './contact-issues';
+import { normalizeCountry } from './country';
+import { parseDataValue } from './data-value';
+import { inferNameFromEmail, normalizeEmail } from './email-address';
+import { parseImportDate } from './import-date';
+import {
+  FIELD_MAX_LENGTH,
+  MAX_DATA_TEXT_LENGTH,
+  MAX_NICKNAME_LENGTH,
+  normalizeGender,
+  normalizeUrl,
+  splitLocales,
+  truncateText,
+} from './profile-fields';
+import { addSegment, MAX_SEGMENT_LENGTH, parseYesNo, splitSegments } from './segments';
+import { parseTimezone } from './timezone';
+import { DATE_FIELD_DATA_KEYS } from './validate-mapping';
+
+export interface MappedRow {
+  /** Row number as a spreadsheet shows it (the header is row 1). */
+  row: number;
+  /** The contact to send, or null when an error makes the row impossible to import. */
+  contact: ContactProfile | null;
+  /** Every problem of the row: errors (row not imported) and warnings (field dropped or changed). */
+  issues: RowIssue[];
+}
+
+export interface ContactMapper {
+  /** Maps the cells of one row. Missing trailing cells count as empty. */
+  mapRow(fields: readonly string[], row: number): MappedRow;
+  /** Labels of the mapped columns that this file does not have. */
+  missingColumns: string[];
+}
+
+export interface ContactMapperOptions {
+  /** Moment whose daylight saving time applies to time zone names (default: when compiled). */
+  now?: number;
+}
+
+/** What a compiled column does with its cell. */
+const enum Step {
+  Email,
+  FirstName,
+  LastName,
+  FullName,
+  Text,
+  Url,
+  Gender,
+  Timezone,
+  Locales,
+  Segments,
+  Country,
+  DateData,
+  Data,
+  SegmentIfYes,
+}
+
+/** Where a text or URL value lands. */
+const enum Place {
+  Person,
+  Geolocation,
+  Employment,
+  Company,
+  Notepad,
+}
+
+interface CompiledColumn {
+  step: Step;
+  index: number;
+  label: string;
+  place: Place;
+  /** Property in its place, custom data key, or segment name. */
+  key: string;
+  maxLength: number;
+  separator: SegmentSeparator;
+  dateFormat: DateFormat;
+  valueType: DataValueType;
+  /** For cells packing several values: how they are separated (the first one is kept). */
+  multiValue: RegExp | string | null;
+  /** Segments dropped after splitting, lower-cased. */
+  dropSegments: ReadonlySet<string> | null;
+}
+
+const MULTI_VALUE_SPLITTERS: Record<MultiValueSeparator, RegExp | string> = {
+  ' ::: ': /\s*:::\s*/,
+  ';': ';',
+  ',': ',',
+};
+
+/** Splits a cell packing several values: trimmed, empty ones left out. */
+function splitValues(cell: string, separator: RegExp | string): string[] {
+  const values: string[] = [];
+  for (const part of cell.split(separator)) {
+    const value = part.trim();
+    if (value !== '') values.push(value);
+  }
+  return values;
+}
+
+const TEXT_PLACES: Partial<Record<CrispFieldId, [Place, string]>> = {
+  phone: [Place.Person, 'phone'],
+  address: [Place.Person, 'address'],
+  description: [Place.Person, 'description'],
+  region: [Place.Geolocation, 'region'],
+  city: [Place.Geolocation, 'city'],
+  company_name: [Place.Company, 'name'],
+  company_legal_name: [Place.Company, 'legal_name'],
+  company_domain: [Place.Company, 'domain'],
+  company_description: [Place.Company, 'description'],
+  employment_title: [Place.Employment, 'title'],
+  employment_role: [Place.Employment, 'role'],
+  employment_seniority: [Place.Employment, 'seniority'],
+  notepad: [Place.Notepad, 'notepad'],
+};
+
+const URL_PLACES: Partial<Record<CrispFieldId, [Place, string]>> = {
+  avatar: [Place.Person, 'avatar'],
+  website: [Place.Person, 'website'],
+  company_url: [Place.Company, 'url'],
+};
+
+const FIELD_STEPS: Partial<Record<CrispFieldId, Step>> = {
+  email: Step.Email,
+  first_name: Step.FirstName,
+  last_name: Step.LastName,
+  full_name: Step.FullName,
+  gender: Step.Gender,
+  timezone: Step.Timezone,
+  locales: Step.Locales,
+  segments: Step.Segments,
+  country: Step.Country,
+  created_at: Step.DateData,
+  last_active_at: Step.DateData,
+};
+
+function compileColumn(column: ColumnMapping, index: number, label: string): CompiledColumn | null {
+  const compiled: CompiledColumn = {
+    step: Step.Text,
+    index,
+    label,
+    place: Place.Person,
+    key: '',
+    maxLength: FIELD_MAX_LENGTH.default,
+    separator: column.segmentSeparator ?? 'any',
+    dateFormat: column.dateFormat ?? 'auto',
+    valueType: column.valueType ?? 'auto',
+    multiValue: column.multiValueSeparator
+      ? (MULTI_VALUE_SPLITTERS[column.multiValueSeparator] ?? null)
+      : null,
+    dropSegments: column.dropSegments?.length
+      ? new Set(column.dropSegments.map((segment) => segment.trim().toLowerCase()))
+      : null,
+  };
+  const target = column.target;
+  switch (target.kind) {
+    case 'ignore':
+      return null;
+    case 'data':
+      compiled.step = column.dateFormat ? Step.DateData : Step.Data;
+      compiled.key = target.key;
+      compiled.maxLength = MAX_DATA_TEXT_LENGTH;
+      return compiled;
+    case 'segment_if_yes':
+      compiled.step = Step.SegmentIfYes;
+      compiled.key = target.segment;
+      return compiled;
+    case 'field': {
+      const field = target.field;
+      compiled.maxLength = FIELD_MAX_LENGTH[field] ?? FIELD_MAX_LENGTH.default;
+      const text = TEXT_PLACES[field];
+      const url = URL_PLACES[field];
+      if (text) [compiled.place, compiled.key] = text;
+      else if (url) {
+        compiled.step = Step.Url;
+        [compiled.place, compiled.key] = url;
+      } else {
+        compiled.step = FIELD_STEPS[field] ?? Step.Text;
+        compiled.key = DATE_FIELD_DATA_KEYS[field] ?? field;
+      }
+      return compiled;
+    }
+  }
+}
+
+type TextBag = Record<string, string>;
+
+/** Prepares the mapping for a file with these headers (empty when the file has no header row). */
+export function compileContactMapper(
+  mapping: ImportMapping,
+  headers: string[],
+  options: ContactMapperOptions = {},
+): ContactMapper {
+  const positions = resolveColumns(mapping, headers);
+  const missingColumns: string[] = [];
+  const steps: CompiledColumn[] = [];
+  let emailColumn: CompiledColumn | null = null;
+  mapping.columns.forEach((column, i) => {
+    if (column.target.kind === 'ignore') return;
+    const index = positions[i] as number;
+    if (index < 0) {
+      missingColumns.push(column.column);
+      return;
+    }
+    const compiled = compileColumn(column, index, columnLabel(headers, index));
+    if (!compiled) return;
+    if (compiled.step === Step.Email) {
+      emailColumn ??= compiled; // a second email column is a mapping error: ignored here
+      return;
+    }
+    steps.push(compiled);
+  });
+  const now = options.now ?? Date.now();
+  const clearEmpty = mapping.emptyCells === 'clear';
+  const extraSegments = mapping.extraSegments;
+  const email: CompiledColumn | null = emailColumn;
+
+  function mapRow(fields: readonly string[], row: number): MappedRow {
+    const issues: RowIssue[] = [];
+    let address: string | undefined;
+    if (email === null) {
+      issues.push(contactIssue(row, undefined, 'email_missing', say.emailMissing()));
+    } else {
+      let cell = fields[email.index] ?? '';
+      let packed: string[] | undefined;
+      if (email.multiValue !== null) {
+        packed = splitValues(cell, email.multiValue);
+        cell = packed.length > 1 ? (packed.shift() as string) : cell;
+      }
+      const reading = normalizeEmail(cell);
+      if (!reading.ok) {
+        issues.push(
+          reading.code === 'email_missing'
+            ? contactIssue(row, email.label, 'email_missing', say.emailMissing())
+            : contactIssue(row, email.label, 'email_invalid', say.emailInvalid(cell.trim())),
+        );
+      } else {
+        address = reading.email;
+        if (reading.dropped.length > 0) {
+          issues.push(
+            contactIssue(
+              row,
+              email.label,
+              'email_multiple',
+              say.emailMultiple(address, reading.dropped),
+            ),
+          );
+        } else if (reading.cleanedFrom !== undefined) {
+          issues.push(
+            contactIssue(
+              row,
+              email.label,
+              'email_cleaned',
+              say.emailCleaned(reading.cleanedFrom, address),
+            ),
+          );
+        }
+      }
+    }
+
+    const person: ContactProfile['person'] = {};
+    const personText = person as TextBag;
+    let geolocation: TextBag | undefined;
+    let employment: TextBag | undefined;
+    const company: TextBag = {};
+    let notepad: string | undefined;
+    const segments: string[] = [];
+    const data: Record<string, DataValue> = {};
+    const clearedDataKeys: string[] = [];
+    let firstName = '';
+    let lastName = '';
+    let fullName = '';
+
+    for (let s = 0; s < steps.length; s++) {
+      const column = steps[s] as CompiledColumn;
+      const raw = fields[column.index];
+      let value = raw === undefined ? '' : raw.trim();
+      if (column.multiValue !== null && value !== '') {
+        value = splitValues(value, column.multiValue)[0] ?? '';
+      }
+      if (value === '') {
+        if (clearEmpty && (column.step === Step.Data || column.step === Step.DateData)) {
+          if (!(column.key in data) && !clearedDataKeys.includes(column.key)) {
+            clearedDataKeys.push(column.key);
+          }
+        }
+        continue;
+      }
+      switch (column.step) {
+        case Step.FirstName:
+          if (firstName === '') firstName = value;
+          break;
+        case Step.LastName:
+          if (lastName === '') lastName = value;
+          break;
+        case Step.FullName:
+          if (fullName === '') fullName = value;
+          break;
+        case Step.Text: {
+          let bag: TextBag;
+          if (column.place === Place.Person) bag = personText;
+          else if (column.place === Place.Company) bag = company;
+          else if (column.place === Place.Geolocation) bag = geolocation ??= {};
+          else if (column.place === Place.Employment) bag = employment ??= {};
+          else {
+            if (notepad === undefined) notepad = limit(value, column, row, issues);
+            break;
+          }
+          if (bag[column.key] === undefined) bag[column.key] = limit(value, column, row, issues);
+          break;
+        }
+        case Step.Url: {
+          const bag = column.place === Place.Company ? company : personText;
+          if (bag[column.key] !== undefined) break;
+          const url = normalizeUrl(value);
+          if (url === undefined)
+            issues.push(warn(row, column, 'url_invalid', say.urlInvalid(value)));
+          else bag[column.key] = url;
+          break;
+        }
+        case Step.Gender: {
+          if (person.gender !== undefined) break;
+          const gender = normalizeGender(value);
+          if (gender === undefined)
+            issues.push(warn(row, column, 'gender_unknown', say.genderUnknown(value)));
+          else person.gender = gender;
+          break;
+        }
+        case Step.Timezone: {
+          if (person.timezone !== undefined) break;
+          const minutes = parseTimezone(value, now);
+          if (minutes === undefined) {
+            issues.push(warn(row, column, 'timezone_invalid', say.timezoneInvalid(value)));
+          } else person.timezone = minutes;
+          break;
+        }
+        case Step.Locales: {
+          const reading = splitLocales(value);
+          if (reading.invalid.length > 0) {
+            issues.push(warn(row, column, 'locale_invalid', say.localeInvalid(reading.invalid)));
+          }
+          if (reading.locales.length > 0) {
+            const locales = (person.locales ??= []);
+            for (const locale of reading.locales)
+              if (!locales.includes(locale)) locales.push(locale);
+          }
+          break;
+        }
+        case Step.Segments: {
+          const parts = splitSegments(value, column.separator);
+          for (let p = 0; p < parts.length; p++) {
+            const part = parts[p] as string;
+            if (column.dropSegments?.has(part.toLowerCase())) continue;
+            addSegment(segments, limitSegment(part, column, row, issues));
+          }
+          break;
+        }
+        case Step.SegmentIfYes: {
+          const yes = parseYesNo(value);
+          if (yes === true) addSegment(segments, column.key);
+          else if (yes === undefined) {
+            issues.push(
+              warn(row, column, 'segment_flag_unclear', say.segmentFlagUnclear(value, column.key)),
+            );
+          }
+          break;
+        }
+        case Step.Country: {
+          if (geolocation?.country !== undefined) break;
+          const code = normalizeCountry(value);
+          if (code === undefined)
+            issues.push(warn(row, column, 'country_unknown', say.countryUnknown(value)));
+          else (geolocation ??= {}).country = code;
+          break;
+        }
+        case Step.DateData: {
+          if (column.key in data) break;
+          const reading = parseImportDate(value, column.dateFormat);
+          if (reading.ok) data[column.key] = reading.iso;
+          else if (reading.reason === 'format_needed') {
+            issues.push(warn(row, column, 'date_format_needed', say.dateFormatNeeded(value)));
+          } else {
+            issues.push(
+              warn(row, column, 'date_invalid', say.dateInvalid(value, column.dateFormat)),
+            );
+          }
+          break;
+        }
+        case Step.Data: {
+          if (column.key in data) break;
+          const reading = parseDataValue(value, column.valueType);
+          if (!reading.ok) {
+            issues.push(
+              reading.code === 'value_not_number'
+                ? warn(row, column, 'value_not_number', say.valueNotNumber(value))
+                : warn(row, column, 'value_not_boolean', say.valueNotBoolean(value)),
+            );
+          } else if (typeof reading.value === 'string') {
+            data[column.key] = limit(reading.value, column, row, issues);
+          } else data[column.key] = reading.value;
+          break;
+        }
+        case Step.Email:
+          break;
+      }
+    }
+
+    for (let i = 0; i < extraSegments.length; i++) addSegment(segments, extraSegments[i] as string);
+    if (address === undefined) return { row, contact: null, issues };
+
+    let nickname: string;
+    let nicknameSource: ContactProfile['nicknameSource'];
+    if (firstName !== '' || lastName !== '') {
+      nickname =
+        firstName === '' ? lastName : lastName === '' ? firstName : `${firstName} ${lastName}`;
+      nicknameSource = 'first_last';
+    } else if (fullName !== '') {
+      nickname = fullName;
+      nicknameSource = 'full_name';
+    } else {
+      nickname = inferNameFromEmail(address);
+      nicknameSource = 'email';
+      issues.push(
+        contactIssue(
+          row,
+          email === null ? undefined : email.label,
+          'name_inferred',
+          say.nameInferred(nickname),
+        ),
+      );
+    }
+    if (nickname.length > MAX_NICKNAME_LENGTH) {
+      issues.push(
+        contactIssue(
+          row,
+          undefined,
+          'value_truncated',
+          say.valueTruncated(nickname.length, MAX_NICKNAME_LENGTH),
+        ),
+      );
+      nickname = truncateText(nickname, MAX_NICKNAME_LENGTH);
+    }
+    if (geolocation !== undefined) person.geolocation = geolocation;
+    if (employment !== undefined) person.employment = employment;
+
+    const contact: ContactProfile = {
+      email: address,
+      nickname,
+      nicknameSource,
+      person,
+      company,
+      segments,
+      data,
+      clearedDataKeys,
+    };
+    if (notepad !== undefined) contact.notepad = notepad;
+    return { row, contact, issues };
+  }
+
+  return { mapRow, missingColumns };
+}
+
+function warn(
+  row: number,
+  column: CompiledColumn,
+  code: Parameters<typeof contactIssue>[2],
+  message: string,
+): RowIssue {
+  return contactIssue(row, column.label, code, message);
+}
+
+/** The value, cut to the column's limit with a warning when longer. */
+function limit(value: string, column: CompiledColumn, row: number, issues: RowIssue[]): string {
+  if (value.length <= column.maxLength) return value;
+  issues.push(
+    warn(row, column, 'value_truncated', say.valueTruncated(value.length, column.maxLength)),
+  );
+  return truncateText(value, column.maxLength);
+}
+
+function limitSegment(
+  segment: string,
+  column: CompiledColumn,
+  row: number,
+  issues: RowIssue[],
+): string {
+  if (segment.length <= MAX_SEGMENT_LENGTH) return segment;
+  issues.push(
+    warn(row, column, 'value_truncated', say.valueTruncated(segment.length, MAX_SEGMENT_LENGTH)),
+  );
+  return truncateText(segment, MAX_SEGMENT_LENGTH);
+}

@@ -1,0 +1,168 @@
+/**
+ * Email addresses: the identity of a contact. Trimmed, lower-cased (Crisp compares them
+ * case-insensitively) and checked for real syntax: `local@domain.tld`, one `@`, no spaces,
+ * valid domain labels. `+` tags and international (non-ASCII) domains and local parts are accepted.
+ */
+
+const MAX_EMAIL_LENGTH = 254;
+const MAX_LOCAL_LENGTH = 64;
+const MAX_LABEL_LENGTH = 63;
+
+/** ASCII characters allowed in a local part besides letters and digits (RFC 5322 atext). */
+const LOCAL_SYMBOLS = new Set("!#$%&'*+/=?^_`{|}~-".split('').map((c) => c.charCodeAt(0)));
+
+function isAsciiAlphanumeric(code: number): boolean {
+  return (
+    (code >= 0x61 && code <= 0x7a) ||
+    (code >= 0x30 && code <= 0x39) ||
+    (code >= 0x41 && code <= 0x5a)
+  );
+}
+
+/** Non-ASCII characters that are allowed (international addresses), except spaces and controls. */
+function isInternationalLetter(code: number): boolean {
+  return (
+    code >= 0xa1 &&
+    code !== 0xad &&
+    !(code >= 0x2000 && code <= 0x206f) &&
+    code !== 0x3000 &&
+    code !== 0xfeff &&
+    !(code >= 0xfff0)
+  );
+}
+
+function isValidLocalPart(email: string, end: number): boolean {
+  if (end === 0 || end > MAX_LOCAL_LENGTH) return false;
+  let previousDot = true; // a leading dot is not allowed
+  for (let i = 0; i < end; i++) {
+    const code = email.charCodeAt(i);
+    if (code === 0x2e) {
+      if (previousDot) return false;
+      previousDot = true;
+      continue;
+    }
+    previousDot = false;
+    if (isAsciiAlphanumeric(code) || LOCAL_SYMBOLS.has(code) || isInternationalLetter(code)) {
+      continue;
+    }
+    return false;
+  }
+  return !previousDot;
+}
+
+function isValidDomain(email: string, start: number): boolean {
+  const end = email.length;
+  if (start >= end) return false;
+  let labels = 0;
+  let labelStart = start;
+  let labelAllDigits = true;
+  let labelAscii = true;
+  for (let i = start; i <= end; i++) {
+    const code = i === end ? 0x2e : email.charCodeAt(i);
+    if (code === 0x2e) {
+      const length = i - labelStart;
+      if (length === 0 || length > MAX_LABEL_LENGTH) return false;
+      if (email.charCodeAt(labelStart) === 0x2d || email.charCodeAt(i - 1) === 0x2d) return false;
+      labels++;
+      if (i === end) {
+        // Top-level domain: not all digits, at least two characters when ASCII.
+        if (labelAllDigits) return false;
+        if (labelAscii && length < 2) return false;
+      }
+      labelStart = i + 1;
+      labelAllDigits = true;
+      labelAscii = true;
+      continue;
+    }
+    if (code >= 0x30 && code <= 0x39) continue;
+    labelAllDigits = false;
+    if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x2d) continue;
+    if (isInternationalLetter(code)) {
+      labelAscii = false;
+      continue;
+    }
+    return false;
+  }
+  return labels >= 2;
+}
+
+/** True when `email` (already trimmed) is a syntactically valid address. */
+export function isValidEmail(email: string): boolean {
+  if (email.length < 3 || email.length > MAX_EMAIL_LENGTH) return false;
+  const at = email.indexOf('@');
+  if (at <= 0 || at !== email.lastIndexOf('@')) return false;
+  return isValidLocalPart(email, at) && isValidDomain(email, at + 1);
+}
+
+export type EmailReading =
+  | {
+      ok: true;
+      /** Trimmed, lower-cased, valid. */
+      email: string;
+      /** Other addresses found in the same cell, not imported (the first one is used). */
+      dropped: readonly string[];
+      /** Set when the cell needed cleaning (`Jane <jane@x.com>`, `mailto:`): the original cell. */
+      cleanedFrom: string | undefined;
+    }
+  | { ok: false; code: 'email_missing' | 'email_invalid' };
+
+const NONE: readonly string[] = Object.freeze([]);
+const EMAIL_LIST_SEPARATORS = /[\s,;|]+/;
+const MAILTO = /^mailto:/i;
+const WRAPPING = /^[<("'[]+|[>)"'\]]+$/g;
+
+/**
+ * Reads the email cell of a row. Several addresses in one cell (`a@x.com; b@y.com`): the first
+ * is used and the others are reported in `dropped` (the row still goes, with a warning), because
+ * a shared inbox column is far more common than two people on one row.
+ */
+export function normalizeEmail(cell: string): EmailReading {
+  const trimmed = cell.trim();
+  if (trimmed === '') return { ok: false, code: 'email_missing' };
+  const lower = trimmed.toLowerCase();
+  if (isValidEmail(lower)) return { ok: true, email: lower, dropped: NONE, cleanedFrom: undefined };
+  return readUnusualEmailCell(trimmed, lower);
+}
+
+function readUnusualEmailCell(trimmed: string, lower: string): EmailReading {
+  let text = lower.replace(MAILTO, '');
+  const open = text.indexOf('<');
+  const close = open >= 0 ? text.indexOf('>', open) : -1;
+  if (open >= 0 && close > open && text.indexOf('<', close) < 0) {
+    // `Jane Doe <jane@x.com>`: the address between the angle brackets.
+    text = text.slice(open + 1, close);
+  }
+  const parts = text
+    .split(EMAIL_LIST_SEPARATORS)
+    .map((part) => part.replace(WRAPPING, '').replace(MAILTO, ''))
+    .filter((part) => part !== '');
+  const candidates = parts.filter((part) => part.includes('@'));
+  if (candidates.length >= 2 || (candidates.length === 1 && parts.length === 1)) {
+    const first = candidates[0] as string;
+    if (!isValidEmail(first)) return { ok: false, code: 'email_invalid' };
+    return { ok: true, email: first, dropped: candidates.slice(1), cleanedFrom: trimmed };
+  }
+  return { ok: false, code: 'email_invalid' };
+}
+
+const NAME_PARTS = /[._-]+/;
+
+/**
+ * A readable name made from an email's local part, for contacts without any name:
+ * `jane.doe@x.com` -> `Jane Doe`, `jdoe42@x.com` -> `Jdoe42`, `jane_doe+news@x.com` -> `Jane Doe`.
+ */
+export function inferNameFromEmail(email: string): string {
+  const at = email.indexOf('@');
+  let local = at > 0 ? email.slice(0, at) : email;
+  const plus = local.indexOf('+');
+  if (plus > 0) local = local.slice(0, plus);
+  const words = local.split(NAME_PARTS).filter((word) => word !== '');
+  if (words.length === 0) return local || email;
+  return words.map(capitalize).join(' ');
+}
+
+function capitalize(word: string): string {
+  const first = word.codePointAt(0) as number;
+  const firstLength = first > 0xffff ? 2 : 1;
+  return word.slice(0, firstLength).toUpperCase() + word.slice(firstLength);
+}

@@ -1,0 +1,118 @@
+/**
+ * Segments: several values in one cell, split on `|`, `,` or a space (Crisp's rule) or on the
+ * one separator chosen for the column (also Google Contacts' ` ::: ` and Mailchimp's quoted
+ * comma list); trimmed, empty ones dropped, duplicates removed.
+ */
+import type { SegmentSeparator } from '../column-mapping';
+import { foldLetters } from './text-fold';
+
+const SPLITTERS: Record<Exclude<SegmentSeparator, 'quoted-comma'>, RegExp | string> = {
+  any: /[|,\s]+/,
+  '|': '|',
+  ',': ',',
+  ' ': /\s+/,
+  ';': ';',
+  ' ::: ': /\s*:::\s*/,
+};
+
+/** `"VIP","Blog, news",Plain` -> `VIP`, `Blog, news`, `Plain` (Mailchimp's TAGS column). */
+function splitQuotedCommaList(cell: string): string[] {
+  const items: string[] = [];
+  let item = '';
+  let quoted = false;
+  for (let i = 0; i < cell.length; i++) {
+    const ch = cell[i] as string;
+    if (ch === '"') {
+      if (quoted && cell[i + 1] === '"') {
+        item += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (ch === ',' && !quoted) {
+      items.push(item);
+      item = '';
+    } else item += ch;
+  }
+  items.push(item);
+  return items;
+}
+
+/** Longest segment kept; longer ones are cut with a warning. */
+export const MAX_SEGMENT_LENGTH = 64;
+
+/**
+ * Splits a segments cell: `vip | lead,newsletter` -> `['vip', 'lead', 'newsletter']`.
+ * Duplicates are removed case-insensitively (Crisp refuses duplicate segments in one request),
+ * keeping the first spelling.
+ */
+export function splitSegments(cell: string, separator: SegmentSeparator = 'any'): string[] {
+  const segments: string[] = [];
+  const parts =
+    separator === 'quoted-comma' ? splitQuotedCommaList(cell) : cell.split(SPLITTERS[separator]);
+  for (const part of parts) addSegment(segments, part.trim());
+  return segments;
+}
+
+/**
+ * Adds `segment` to `segments` unless it is empty or already there (case-insensitive).
+ * Returns true when it was added.
+ */
+export function addSegment(segments: string[], segment: string): boolean {
+  if (segment === '') return false;
+  const lower = segment.toLowerCase();
+  for (const existing of segments) {
+    if (existing === segment || existing.toLowerCase() === lower) return false;
+  }
+  segments.push(segment);
+  return true;
+}
+
+const YES_WORDS = new Set([
+  'yes',
+  'y',
+  'true',
+  't',
+  '1',
+  'x',
+  'on',
+  'oui',
+  'o',
+  'vrai',
+  'ja',
+  'j',
+  'wahr',
+  'si',
+  'verdadero',
+  '✓',
+  '✔',
+]);
+const NO_WORDS = new Set([
+  'no',
+  'n',
+  'false',
+  'f',
+  '0',
+  '-',
+  'off',
+  'non',
+  'faux',
+  'nein',
+  'falsch',
+  'falso',
+]);
+
+/**
+ * Reads a yes/no cell: `yes`, `true`, `1`, `x`, `y`, `oui`, `ja`, `sí`, `si`, `vrai`, `wahr`...
+ * give true; `no`, `false`, `0`, `non`, `nein`, `faux`... and an empty cell give false;
+ * anything else gives undefined (not a yes/no answer).
+ */
+export function parseYesNo(cell: string): boolean | undefined {
+  const value = cell.trim();
+  if (value === '') return false;
+  const lower = value.toLowerCase();
+  if (YES_WORDS.has(lower)) return true;
+  if (NO_WORDS.has(lower)) return false;
+  const folded = foldLetters(lower);
+  if (YES_WORDS.has(folded)) return true;
+  if (NO_WORDS.has(folded)) return false;
+  return undefined;
+}
