@@ -31,7 +31,7 @@ export function senderFor(
   const { timeoutMs, ...rest } = options;
   return new ContactSender(clientFor(crisp, timeoutMs ? { timeoutMs } : {}), {
     emptyCells: 'clear',
-    rate: new RateController({ initialRate: 50 }),
+    rate: new RateController({ initialRate: 200 }),
     retry: { baseDelayMs: 20, maxDelayMs: 200 },
     staleReadDelaysMs: [100, 300, 600],
     ...rest,

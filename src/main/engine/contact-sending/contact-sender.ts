@@ -514,10 +514,11 @@ export class ContactSender {
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     const state = this.currentState;
     if (typeof state !== 'object' || state.paused !== 'quota') return;
-    const wait = Math.max(0, Math.min(60_000, state.resumesAt - Date.now()));
+    const wallClock = (): number => this.budget?.clock() ?? Date.now();
+    const wait = Math.max(0, Math.min(60_000, state.resumesAt - wallClock()));
     this.quotaTimer = setTimeout(() => {
       this.quotaTimer = null;
-      const now = Date.now();
+      const now = wallClock();
       const budgetReady = !this.budget || !this.budget.spent;
       if (now >= state.resumesAt && budgetReady) this.setSending();
       else if (now >= state.resumesAt && this.budget) {

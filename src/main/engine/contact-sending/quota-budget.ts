@@ -92,6 +92,11 @@ export class QuotaBudget {
     return budget;
   }
 
+  /** The wall clock this budget counts days by (Unix ms). */
+  clock(): number {
+    return this.now();
+  }
+
   toJSON(): QuotaBudgetState {
     this.rollOver();
     return { ...this.state, resetTimeUtc: { ...this.state.resetTimeUtc } };
