@@ -67,7 +67,7 @@ export interface ImportJobProgress {
   /** Seconds to the end at the current rate; null when unknown. */
   etaSeconds: number | null;
   quota: { left: number | null; requestsPerDay: number | null; resetsAt: string | null };
-  /** Rows being sent or recorded right now. */
+  /** Contacts being sent right now. */
   inFlight: number;
 }
 
@@ -75,8 +75,10 @@ export interface ImportJobRunnerOptions {
   store: ImportJobStore;
   jobId: string;
   parts: ImportJobParts;
-  /** Rows in flight at most (sending, or waiting to be made durable). Default 32. */
+  /** Contacts being sent at once, at most. Default 32. */
   maxInFlight?: number;
+  /** Rows read whose outcome is not durable yet, at most (bounds memory). Default 4096. */
+  maxUnsettled?: number;
   /** Least time between two progress events. Default 100 ms. */
   progressIntervalMs?: number;
   /** How long a pause or cancel waits for rows in flight before leaving them to the resume. Default 5 s. */
@@ -105,6 +107,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   private readonly store: ImportJobStore;
   private readonly parts: ImportJobParts;
   private readonly maxInFlight: number;
+  private readonly maxUnsettled: number;
   private readonly progressIntervalMs: number;
   private readonly stopGraceMs: number;
   private readonly saveIntervalMs: number;
@@ -135,6 +138,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     this.store = options.store;
     this.parts = options.parts;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 32);
+    this.maxUnsettled = Math.max(this.maxInFlight, options.maxUnsettled ?? 4096);
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.stopGraceMs = options.stopGraceMs ?? 5000;
     this.saveIntervalMs = options.saveIntervalMs ?? 1000;
@@ -244,30 +248,32 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       const emailChains = new Map<string, Promise<void>>();
       let readerError: Error | null = null;
 
-      const record = (entry: RowOutcomeRecord): Promise<void> =>
-        journal.append(entry).then(
-          () => {
-            watermark.settle(entry.row);
-            this.maybeEmitProgress();
-          },
-          (error: Error) => {
-            this.journalProblem ??= error;
-            this.requestInternalStop();
-          },
-        );
-
       const track = (work: Promise<void>): void => {
-        this.inFlight++;
         const tracked = work.finally(() => {
-          this.inFlight--;
           pending.delete(tracked);
           this.wakeSlotWaiters();
         });
         pending.add(tracked);
       };
 
+      const record = (entry: RowOutcomeRecord): void => {
+        track(
+          journal.append(entry).then(
+            () => {
+              watermark.settle(entry.row);
+              this.maybeEmitProgress();
+            },
+            (error: Error) => {
+              this.journalProblem ??= error;
+              this.requestInternalStop();
+            },
+          ),
+        );
+      };
+
       const sendRow = (rec: SourceRecord, contact: ContactProfile): void => {
         const previous = emailChains.get(contact.email) ?? Promise.resolve();
+        this.inFlight++;
         const work: Promise<void> = previous.then(async () => {
           if (this.stop) return; // left unsettled: re-sent on resume
           let outcome: SendOutcome;
@@ -282,9 +288,13 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
               requests: 0,
             };
           }
-          await record(outcomeRecord(rec, outcome));
+          record(outcomeRecord(rec, outcome));
         });
-        const chained = work.catch(() => undefined);
+        const chained = work
+          .catch(() => undefined)
+          .finally(() => {
+            this.inFlight--;
+          });
         emailChains.set(contact.email, chained);
         void chained.then(() => {
           if (emailChains.get(contact.email) === chained) emailChains.delete(contact.email);
@@ -297,13 +307,18 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
           for (const rec of batch) {
             if (this.stop) break outer;
             if (journal.isRecorded(rec.row)) continue;
-            while (this.inFlight >= this.maxInFlight && !this.stop) await this.slotFreed();
+            while (
+              (this.inFlight >= this.maxInFlight || watermark.pendingCount >= this.maxUnsettled) &&
+              !this.stop
+            ) {
+              await this.slotFreed();
+            }
             if (this.stop) break outer;
             watermark.register(rec.row, rec.offset);
             this.lastOffset = rec.offset;
             const readerIssue = firstError(rec.issues);
             if (readerIssue) {
-              track(record(skippedRecord(rec, readerIssue)));
+              record(skippedRecord(rec, readerIssue));
               continue;
             }
             const mapped = mapper.mapRow(rec.fields, rec.row);
@@ -314,7 +329,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
                 code: 'row_not_importable',
                 message: 'This row cannot be imported.',
               };
-              track(record(skippedRecord(rec, issue)));
+              record(skippedRecord(rec, issue));
               continue;
             }
             sendRow(rec, mapped.contact);

@@ -43,8 +43,12 @@ export class LockWaitAbortedError extends Error {
   }
 }
 
-function isAlive(owner: LockOwner): boolean {
+/** Locks and tickets this process holds right now (`<path>` of each). */
+const heldHere = new Set<string>();
+
+function isAlive(owner: LockOwner, path: string): boolean {
   if (owner.host !== hostname()) return true; // cannot tell: assume it runs
+  if (owner.pid === process.pid) return heldHere.has(path); // left by an earlier run of this process
   try {
     process.kill(owner.pid, 0);
     return true;
@@ -97,6 +101,7 @@ export async function acquireWebsiteLock(
   const ticketName = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${jobId}.json`;
   const ticketPath = join(queueDir, ticketName);
   await writeFile(ticketPath, JSON.stringify(me));
+  heldHere.add(ticketPath);
   const pollMs = options.pollMs ?? 250;
   let lastAhead = '';
   try {
@@ -108,6 +113,7 @@ export async function acquireWebsiteLock(
       } else {
         const holder = await tryCreateLock(lockPath, me);
         if (holder === null) {
+          heldHere.delete(ticketPath);
           await rm(ticketPath, { force: true });
           return makeLock(lockPath, me, websiteId);
         }
@@ -116,6 +122,7 @@ export async function acquireWebsiteLock(
       await sleep(pollMs, options.signal);
     }
   } catch (error) {
+    heldHere.delete(ticketPath);
     await rm(ticketPath, { force: true }).catch(() => undefined);
     throw error;
   }
@@ -135,7 +142,7 @@ async function firstLiveTicket(
   const names = (await readdir(queueDir)).filter((n) => n.endsWith('.json')).sort();
   for (const name of names) {
     const owner = await readOwner(join(queueDir, name));
-    if (owner && isAlive(owner)) return { name, owner };
+    if (owner && isAlive(owner, join(queueDir, name))) return { name, owner };
     if (owner) await rm(join(queueDir, name), { force: true }).catch(() => undefined);
   }
   return null;
@@ -146,6 +153,7 @@ async function tryCreateLock(lockPath: string, me: LockOwner): Promise<LockOwner
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const handle = await open(lockPath, 'wx', 0o600);
+      heldHere.add(lockPath);
       try {
         await handle.writeFile(JSON.stringify(me));
       } finally {
@@ -156,7 +164,7 @@ async function tryCreateLock(lockPath: string, me: LockOwner): Promise<LockOwner
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = await readOwner(lockPath);
-    if (holder && isAlive(holder)) return holder;
+    if (holder && isAlive(holder, lockPath)) return holder;
     if (!holder && (await ageMs(lockPath)) < 2000) {
       // Being written by its creator right now: give it a moment.
       return { pid: -1, host: hostname(), jobId: 'unknown', since: '' };
@@ -195,6 +203,7 @@ function makeLock(lockPath: string, me: LockOwner, websiteId: string): WebsiteLo
       if (holder && holder.pid === me.pid && holder.jobId === me.jobId) {
         await rm(lockPath, { force: true });
       }
+      heldHere.delete(lockPath);
     },
   };
 }
