@@ -75,19 +75,34 @@ export async function detectCsvFormat(
     );
 
     // First rows, read by the same scanner as the import.
+    const sampleRows = async (headers: string[] | null, sample: CsvRecord[]): Promise<void> => {
+      for await (const batch of scanCsvBatches(handle, path, {
+        encoding,
+        delimiter,
+        headers,
+        fileSize,
+        startOffset: bomLength,
+        startRow: 1,
+        chunkSize: SAMPLE_BYTES,
+        maxRecordBytes: MAX_RECORD_BYTES,
+      })) {
+        sample.push(...batch);
+        if (sample.length >= 2) break;
+      }
+    };
     const sample: CsvRecord[] = [];
-    for await (const batch of scanCsvBatches(handle, path, {
-      encoding,
-      delimiter,
-      headers: null,
-      fileSize,
-      startOffset: bomLength,
-      startRow: 1,
-      chunkSize: SAMPLE_BYTES,
-      maxRecordBytes: MAX_RECORD_BYTES,
-    })) {
-      sample.push(...batch);
-      if (sample.length >= 2) break;
+    try {
+      await sampleRows(null, sample);
+    } catch (error) {
+      // A broken quote or an endless line right under the header: say it with the column names.
+      if (!(error instanceof CsvFileError) || sample.length !== 1) throw error;
+      const names = sample[0]!.fields;
+      if (overrides.header === false || !looksLikeHeader(names)) throw error;
+      await sampleRows(
+        names.map((name, i) => name.trim() || `Column ${i + 1}`),
+        [],
+      );
+      throw error;
     }
     if (sample.length === 0) throw emptyFileError();
     const first = sample[0]!;

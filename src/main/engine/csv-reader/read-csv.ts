@@ -301,12 +301,11 @@ export async function* scanCsvBatches(
       invalidAt = invalidAt.filter((p) => p >= consumed).map((p) => p - consumed);
     }
 
-    if (text.length > 0) {
-      if (eof || textBytes > maxRecordBytes) {
-        throw unfinishedRecordError(row, parsed.openQuoteColumn, columnName, eof, maxRecordBytes);
-      }
-    }
+    // Records before an unfinished one are still given out; the error comes on the next pull.
     if (batch.length > 0) yield batch;
+    if (text.length > 0 && (eof || textBytes > maxRecordBytes)) {
+      throw unfinishedRecordError(row, parsed.openQuoteColumn, columnName, eof, maxRecordBytes);
+    }
     if (eof) return;
   }
 }
