@@ -178,48 +178,68 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   // -------------------------------------------------------------------------------------------
 
   private async runOnce(): Promise<ImportJobRecord> {
-    let job = await this.store.load(this.jobId);
-    this.job = job;
-    if (isFinishedJobState(job.state)) {
-      throw new JobStateError(job.state, 'running');
-    }
-    if (!isResumableState(job.state)) throw new JobStateError(job.state, 'running');
+    let job = await this.loadRunnable();
     await assertJobFileUnchanged(job);
-
     const paths = this.store.paths(job.id);
     this.log = new ImportLog(paths.log);
     for (const secret of this.options.secrets ?? []) this.log.addSecret(secret);
+
+    // One sender per website, across processes: wait for our turn first, then read the job again
+    // (another process may have advanced or finished it while we waited).
+    let lock: WebsiteLock | null = null;
+    if (!job.options.dryRun) {
+      try {
+        lock = await acquireWebsiteLock(this.store.stateDir, job.websiteId, job.id, {
+          signal: this.abort.signal,
+          ...(this.options.lockPollMs !== undefined ? { pollMs: this.options.lockPollMs } : {}),
+          onWaiting: (ahead) => {
+            const text =
+              ahead.jobId === job.id
+                ? 'This import is already sending in another window or terminal; waiting for it to stop.'
+                : `Waiting for import ${ahead.jobId} to finish sending to this website; this one starts right after.`;
+            this.setState('ready', text);
+            this.log?.info(text);
+          },
+        });
+      } catch (error) {
+        if (!(error instanceof LockWaitAbortedError)) throw error;
+        if (this.stop === 'cancel') return cancelImportJob(this.store, this.jobId, this.parts);
+        this.setState('paused', 'Paused before it started sending.');
+        await this.saveSoon();
+        return this.job!;
+      }
+      try {
+        job = await this.loadRunnable();
+      } catch (error) {
+        await lock.release();
+        throw error;
+      }
+    }
     const resuming = job.journal.bytes > 0 || job.startedAt !== null;
 
-    const opened = await RowJournal.open(paths.journal, job.journal, this.options.journal);
-    const journal = opened.journal;
-    this.journal = journal;
-    for (const note of opened.notes) {
-      this.log.warn(note);
-      this.emit('notice', note);
+    let journal: RowJournal;
+    try {
+      const opened = await RowJournal.open(paths.journal, job.journal, this.options.journal);
+      journal = opened.journal;
+      for (const note of opened.notes) {
+        this.log.warn(note);
+        this.emit('notice', note);
+      }
+    } catch (error) {
+      await lock?.release();
+      throw error;
     }
+    this.journal = journal;
     job = this.update({
       counters: { ...journal.replayState.counters },
       journal: journal.snapshot(),
     });
 
-    let lock: WebsiteLock | null = null;
     let sender: JobContactSender | null = null;
     let endState: ImportJobState;
     let endMessage: string | null;
     let problem: ImportJobRecord['problem'] = null;
     try {
-      if (!job.options.dryRun) {
-        lock = await acquireWebsiteLock(this.store.stateDir, job.websiteId, job.id, {
-          signal: this.abort.signal,
-          ...(this.options.lockPollMs !== undefined ? { pollMs: this.options.lockPollMs } : {}),
-          onWaiting: (ahead) => {
-            const text = `Waiting for import ${ahead.jobId} to finish sending to this website; this one starts right after.`;
-            this.setState('ready', text);
-            this.log?.info(text);
-          },
-        });
-      }
       sender = await this.parts.createSender(job);
       this.sender = sender;
       const mapper = this.parts.compileMapper(job);
@@ -386,21 +406,13 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
           : `Done: ${counters.created} created, ${counters.updated} updated, ${counters.skipped} skipped, ${counters.failed} failed.`;
       }
     } catch (error) {
-      if (error instanceof LockWaitAbortedError) {
-        endState = this.stop === 'cancel' ? 'cancelled' : 'paused';
-        endMessage =
-          this.stop === 'cancel'
-            ? 'Cancelled before it started sending.'
-            : 'Paused before it started sending.';
-      } else {
-        await this.cleanup(sender, lock);
-        this.job = this.update({
-          counters: { ...journal.replayState.counters },
-          journal: journal.snapshot(),
-        });
-        await this.store.save(this.job);
-        throw error;
-      }
+      await this.cleanup(sender, lock);
+      this.job = this.update({
+        counters: { ...journal.replayState.counters },
+        journal: journal.snapshot(),
+      });
+      await this.store.save(this.job);
+      throw error;
     }
 
     await this.cleanup(sender, lock);
@@ -417,6 +429,14 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     this.emitProgress();
     await this.log?.flush();
     return this.job!;
+  }
+
+  /** The job from disk, if it may run now. */
+  private async loadRunnable(): Promise<ImportJobRecord> {
+    const job = await this.store.load(this.jobId);
+    this.job = job;
+    if (!isResumableState(job.state)) throw new JobStateError(job.state, 'running');
+    return job;
   }
 
   private async cleanup(sender: JobContactSender | null, lock: WebsiteLock | null): Promise<void> {

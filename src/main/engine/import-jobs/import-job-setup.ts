@@ -1,5 +1,6 @@
 /** Creating a job, and checking that its file is still the one it began with. */
 import { resolve } from 'node:path';
+import type { z } from 'zod';
 import type { ImportMapping } from '../../../shared/column-mapping';
 import {
   compareFingerprints,
@@ -12,15 +13,15 @@ import {
   IMPORT_JOB_VERSION,
   ImportJobOptions,
   newJobId,
+  JobFileLayout,
   type FileFingerprint,
   type ImportJobRecord,
-  type JobFileLayout,
 } from './job-record';
 import { hashMapping, type ImportJobStore } from './job-store';
 
 export interface NewImportJob {
   filePath: string;
-  layout: JobFileLayout;
+  layout: z.input<typeof JobFileLayout>;
   mapping: ImportMapping;
   websiteId: string;
   apiUrl: string | null;
@@ -44,7 +45,7 @@ export async function createImportJob(
     startedAt: null,
     finishedAt: null,
     file: { path: filePath, fingerprint },
-    layout: input.layout,
+    layout: JobFileLayout.parse(input.layout),
     mapping: input.mapping,
     mappingHash: hashMapping(input.mapping),
     options: ImportJobOptions.parse(input.options ?? {}),

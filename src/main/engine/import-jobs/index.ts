@@ -13,3 +13,4 @@ export * from './website-lock';
 export * from './import-job-parts';
 export * from './import-job-setup';
 export * from './import-job-runner';
+export * from './engine-parts';

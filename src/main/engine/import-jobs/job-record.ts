@@ -98,9 +98,15 @@ export type JournalSnapshot = z.infer<typeof JournalSnapshot>;
 /** How the file is read, fixed when the job starts so a resume reads it the same way. */
 export const JobFileLayout = z.object({
   format: CsvFormat,
+  /** What detection found on its own (before the user's overrides). */
+  detected: CsvFormat.optional(),
   headers: z.array(z.string()),
   dataStartOffset: z.number().int().nonnegative(),
   dataStartRow: z.number().int().nonnegative(),
+  /** Length of the byte order mark (0 when none). */
+  bomLength: z.number().int().nonnegative().default(0),
+  /** The file's modification time as the reader saw it (the reader refuses a changed file). */
+  modifiedAtMs: z.number().optional(),
 });
 export type JobFileLayout = z.infer<typeof JobFileLayout>;
 
