@@ -30,24 +30,99 @@ function seededRandom(seed: number): () => number {
 }
 
 const FIRST_NAMES = [
-  ['Jane', 'jane'], ['John', 'john'], ['José', 'jose'], ['Zoë', 'zoe'], ['Élodie', 'elodie'],
-  ['Jürgen', 'juergen'], ['Søren', 'soren'], ['Łukasz', 'lukasz'], ['Amélie', 'amelie'],
-  ['Li', 'li'], ['李', 'li'], ['Yuki', 'yuki'], ['Ana', 'ana'], ['Müge', 'muge'], ['Olivia', 'olivia'],
-  ['Noah', 'noah'], ['Chloé', 'chloe'], ['François', 'francois'], ['Ömer', 'omer'], ['Sam', 'sam'],
+  ['Jane', 'jane'],
+  ['John', 'john'],
+  ['José', 'jose'],
+  ['Zoë', 'zoe'],
+  ['Élodie', 'elodie'],
+  ['Jürgen', 'juergen'],
+  ['Søren', 'soren'],
+  ['Łukasz', 'lukasz'],
+  ['Amélie', 'amelie'],
+  ['Li', 'li'],
+  ['李', 'li'],
+  ['Yuki', 'yuki'],
+  ['Ana', 'ana'],
+  ['Müge', 'muge'],
+  ['Olivia', 'olivia'],
+  ['Noah', 'noah'],
+  ['Chloé', 'chloe'],
+  ['François', 'francois'],
+  ['Ömer', 'omer'],
+  ['Sam', 'sam'],
 ] as const;
 const LAST_NAMES = [
-  ['Doe', 'doe'], ['Smith', 'smith'], ['Müller', 'mueller'], ['Weiß', 'weiss'], ['García', 'garcia'],
-  ['Dupont', 'dupont'], ['Straße', 'strasse'], ['王', 'wang'], ['Nowak', 'nowak'], ['Østergaard', 'ostergaard'],
-  ['Martin', 'martin'], ['Rossi', 'rossi'], ['Brown', 'brown'], ['Lefèvre', 'lefevre'], ['Kim', 'kim'],
+  ['Doe', 'doe'],
+  ['Smith', 'smith'],
+  ['Müller', 'mueller'],
+  ['Weiß', 'weiss'],
+  ['García', 'garcia'],
+  ['Dupont', 'dupont'],
+  ['Straße', 'strasse'],
+  ['王', 'wang'],
+  ['Nowak', 'nowak'],
+  ['Østergaard', 'ostergaard'],
+  ['Martin', 'martin'],
+  ['Rossi', 'rossi'],
+  ['Brown', 'brown'],
+  ['Lefèvre', 'lefevre'],
+  ['Kim', 'kim'],
 ] as const;
-const DOMAINS = ['example.com', 'mail.example.org', 'shop.example.fr', 'example.de', 'firma.example.net'];
-const COMPANIES = [
-  'Acme', 'Acme, Inc.', 'Globex', 'Initech, LLC', 'The "Best" Shop', 'Müller & Söhne GmbH',
-  'Café Lumière', '李氏贸易', 'Umbrella Corp', '', '',
+const DOMAINS = [
+  'example.com',
+  'mail.example.org',
+  'shop.example.fr',
+  'example.de',
+  'firma.example.net',
 ];
-const CITIES = ['Paris', 'München', 'São Paulo', 'Zürich', 'Kraków', '北京', 'New York', 'Lyon', 'Sevilla', ''];
-const COUNTRIES = ['FR', 'DE', 'US', 'BR', 'CH', 'PL', 'CN', 'Germany', 'España', 'Deutschland', 'fr', ''];
-const SEGMENTS = ['customer', 'vip|newsletter', 'lead, trial', 'newsletter', 'partner|vip|beta', '', ''];
+const COMPANIES = [
+  'Acme',
+  'Acme, Inc.',
+  'Globex',
+  'Initech, LLC',
+  'The "Best" Shop',
+  'Müller & Söhne GmbH',
+  'Café Lumière',
+  '李氏贸易',
+  'Umbrella Corp',
+  '',
+  '',
+];
+const CITIES = [
+  'Paris',
+  'München',
+  'São Paulo',
+  'Zürich',
+  'Kraków',
+  '北京',
+  'New York',
+  'Lyon',
+  'Sevilla',
+  '',
+];
+const COUNTRIES = [
+  'FR',
+  'DE',
+  'US',
+  'BR',
+  'CH',
+  'PL',
+  'CN',
+  'Germany',
+  'España',
+  'Deutschland',
+  'fr',
+  '',
+];
+const SEGMENTS = [
+  'customer',
+  'vip|newsletter',
+  'lead, trial',
+  'newsletter',
+  'partner|vip|beta',
+  '',
+  '',
+];
 const PLANS = ['free', 'pro', 'enterprise', 'pro', 'free'];
 const NOTES = [
   'Called on Monday, wants a demo',
@@ -56,7 +131,13 @@ const NOTES = [
   'Said: "call me back" next week',
   'Prefers email.\r\nDo not call before 10:00.',
 ];
-const INVALID_EMAILS = ['not-an-email', 'jane.doe@', 'john@@example.com', 'x y@example.com', '@example.com'];
+const INVALID_EMAILS = [
+  'not-an-email',
+  'jane.doe@',
+  'john@@example.com',
+  'x y@example.com',
+  '@example.com',
+];
 
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
@@ -72,7 +153,13 @@ function emailOf(index: number): string {
 /** Path of the benchmark file with `rows` contacts, generated on first use. */
 export async function ensureBenchContactsFile(rows = 1_000_000): Promise<string> {
   const path = join(DATA_DIR, `contacts-${rows}.csv`);
-  if (await stat(path).then((s) => s.isFile(), () => false)) return path;
+  if (
+    await stat(path).then(
+      (s) => s.isFile(),
+      () => false,
+    )
+  )
+    return path;
   await mkdir(DATA_DIR, { recursive: true });
   const partial = `${path}.${process.pid}.partial`;
   const random = seededRandom(20240601 + rows);
@@ -92,14 +179,26 @@ export async function ensureBenchContactsFile(rows = 1_000_000): Promise<string>
         const earlier = emailOf(Math.floor(random() * i));
         email = random() < 0.5 ? earlier.toUpperCase() : ` ${earlier} `;
       } else email = emailOf(i);
-      const phone = random() < 0.7 ? `+33 6 ${String(Math.floor(random() * 1e8)).padStart(8, '0')}` : '';
+      const phone =
+        random() < 0.7 ? `+33 6 ${String(Math.floor(random() * 1e8)).padStart(8, '0')}` : '';
       const ltv = (random() * 5000).toFixed(2);
       const notes = random() < 0.3 ? pick(NOTES) : '';
       lines.push(
         [
-          email, first, last, phone, pick(COMPANIES), pick(CITIES), pick(COUNTRIES),
-          pick(SEGMENTS), pick(PLANS), ltv, notes,
-        ].map(csvCell).join(','),
+          email,
+          first,
+          last,
+          phone,
+          pick(COMPANIES),
+          pick(CITIES),
+          pick(COUNTRIES),
+          pick(SEGMENTS),
+          pick(PLANS),
+          ltv,
+          notes,
+        ]
+          .map(csvCell)
+          .join(','),
       );
       if (lines.length === 10_000 || i === rows - 1) {
         if (!out.write(`${lines.join('\r\n')}\r\n`)) await once(out, 'drain');

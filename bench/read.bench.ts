@@ -61,7 +61,13 @@ async function measurePapaparse(path: string): Promise<Measurement> {
 /** A file of at least 1 GiB made of copies of the contacts file's rows (for the preview timing). */
 async function ensureLargeFile(source: string): Promise<string> {
   const target = join(dirname(source), 'contacts-1gib.csv');
-  if (await stat(target).then((s) => s.size >= 2 ** 30, () => false)) return target;
+  if (
+    await stat(target).then(
+      (s) => s.size >= 2 ** 30,
+      () => false,
+    )
+  )
+    return target;
   const sourceSize = (await stat(source)).size;
   const body = await open(source, 'r');
   const out = await open(`${target}.partial`, 'w');
@@ -106,10 +112,14 @@ async function timePreview(path: string): Promise<number> {
 }
 
 function runChild(kind: string, path: string): Measurement {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', thisFile, '--measure', kind, path], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', thisFile, '--measure', kind, path],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    },
+  );
   if (child.status !== 0) throw new Error(`${kind} failed:\n${child.stderr}`);
   return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
 }
@@ -120,7 +130,9 @@ function report(m: Measurement): string {
   return [
     m.name.padEnd(26),
     `${m.seconds.toFixed(2).padStart(6)} s`,
-    `${Math.round(m.rows / m.seconds).toLocaleString('en-US').padStart(10)} rows/s`,
+    `${Math.round(m.rows / m.seconds)
+      .toLocaleString('en-US')
+      .padStart(10)} rows/s`,
     `${(m.bytes / 1e6 / m.seconds).toFixed(1).padStart(6)} MB/s`,
     `peak RSS ${mb(m.peakRssBytes).padStart(6)} MB`,
     `(${m.rows.toLocaleString('en-US')} rows)`,
@@ -138,7 +150,9 @@ if (measureAt !== -1) {
   const rows = Number(process.argv[2] ?? 1_000_000);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
   const path = await ensureBenchContactsFile(rows);
-  console.log(`File: ${path} (${mb((await stat(path)).size)} MB, ${rows.toLocaleString('en-US')} contacts)`);
+  console.log(
+    `File: ${path} (${mb((await stat(path)).size)} MB, ${rows.toLocaleString('en-US')} contacts)`,
+  );
   const best: Record<string, Measurement> = {};
   for (let run = 0; run < runs; run++) {
     for (const kind of ['papaparse', 'reader']) {

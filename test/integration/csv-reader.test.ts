@@ -107,28 +107,33 @@ describe('CSV reader: structure', () => {
     ['CRLF', '\r\n'],
     ['LF', '\n'],
     ['CR', '\r'],
-  ])('reads quoted separators, doubled quotes and line breaks with %s line endings', async (_, eol) => {
-    const path = await fileWith(
-      [
-        'email,name,notes',
-        'a@example.com,"Doe, Jane","She said ""hi"""',
-        `b@example.com,Bob,"first line${eol}second line"`,
-        'c@example.com,,',
-      ].join(eol) + eol,
-    );
-    const detection = await detectCsvFormat(path);
-    expect(detection.headers).toEqual(['email', 'name', 'notes']);
-    const records = await readAll(path, detection);
-    expect(records.map((r) => [r.row, r.fields])).toEqual([
-      [2, ['a@example.com', 'Doe, Jane', 'She said "hi"']],
-      [3, ['b@example.com', 'Bob', `first line${eol}second line`]],
-      [4, ['c@example.com', '', '']],
-    ]);
-    expect(records.every((r) => r.issues.length === 0)).toBe(true);
-  });
+  ])(
+    'reads quoted separators, doubled quotes and line breaks with %s line endings',
+    async (_, eol) => {
+      const path = await fileWith(
+        [
+          'email,name,notes',
+          'a@example.com,"Doe, Jane","She said ""hi"""',
+          `b@example.com,Bob,"first line${eol}second line"`,
+          'c@example.com,,',
+        ].join(eol) + eol,
+      );
+      const detection = await detectCsvFormat(path);
+      expect(detection.headers).toEqual(['email', 'name', 'notes']);
+      const records = await readAll(path, detection);
+      expect(records.map((r) => [r.row, r.fields])).toEqual([
+        [2, ['a@example.com', 'Doe, Jane', 'She said "hi"']],
+        [3, ['b@example.com', 'Bob', `first line${eol}second line`]],
+        [4, ['c@example.com', '', '']],
+      ]);
+      expect(records.every((r) => r.issues.length === 0)).toBe(true);
+    },
+  );
 
   it('skips blank lines but counts them in row numbers, as a spreadsheet shows them', async () => {
-    const path = await fileWith('email,name\n\na@example.com,A\n\n\nb@example.com,B\n,\n   \nc@example.com,C');
+    const path = await fileWith(
+      'email,name\n\na@example.com,A\n\n\nb@example.com,B\n,\n   \nc@example.com,C',
+    );
     const { detection, records } = await previewCsv(path);
     expect(detection.dataStartRow).toBe(3);
     expect(records.map((r) => [r.row, r.fields[0]])).toEqual([
@@ -139,7 +144,9 @@ describe('CSV reader: structure', () => {
   });
 
   it('reports rows with too few or too many values on that row, and says what to do', async () => {
-    const path = await fileWith('email,first,last\na@x.com,A\nb@x.com,B,C,,\nc@x.com,C,D,extra\nd@x.com,D,E\n');
+    const path = await fileWith(
+      'email,first,last\na@x.com,A\nb@x.com,B,C,,\nc@x.com,C,D,extra\nd@x.com,D,E\n',
+    );
     const records = await readAll(path, await detectCsvFormat(path));
     const [few, emptyExtra, extra, fine] = records;
     expect(few!.fields).toEqual(['a@x.com', 'A', '']);
@@ -154,7 +161,9 @@ describe('CSV reader: structure', () => {
       expect.objectContaining({ row: 4, code: 'too_many_fields', severity: 'error' }),
     ]);
     expect(extra!.fields).toEqual(['c@x.com', 'C', 'D', 'extra']);
-    expect(extra!.issues[0]!.message).toMatch(/Put quotes around values that contain the separator \(comma\)/);
+    expect(extra!.issues[0]!.message).toMatch(
+      /Put quotes around values that contain the separator \(comma\)/,
+    );
     expect(fine!.issues).toEqual([]);
   });
 
@@ -163,7 +172,12 @@ describe('CSV reader: structure', () => {
     const records = await readAll(path, await detectCsvFormat(path));
     expect(records[0]!.fields).toEqual(['a@x.com', 'Jane Doe']);
     expect(records[0]!.issues).toEqual([
-      expect.objectContaining({ row: 2, column: 'name', code: 'malformed_quotes', severity: 'warning' }),
+      expect.objectContaining({
+        row: 2,
+        column: 'name',
+        code: 'malformed_quotes',
+        severity: 'warning',
+      }),
     ]);
     expect(records[1]!.fields).toEqual(['b@x.com', '5\'10" tall']);
     expect(records[1]!.issues).toEqual([]);
@@ -179,19 +193,29 @@ describe('CSV reader: encodings', () => {
     ['windows-1252', false, WESTERN_ROWS],
   ];
 
-  it.each(cases)('detects %s (BOM: %s) and keeps every character at every chunk size 1..64', async (encoding, bom, rows) => {
-    const { bytes, offsets } = buildFile([HEADER, ...rows], encoding, { bom });
-    const path = await fileWith(bytes);
-    const detection = await detectCsvFormat(path);
-    expect(detection.format.encoding).toBe(encoding);
-    expect(detection.bomLength).toBe(bom ? encode('\uFEFF', encoding).length : 0);
-    expect(detection.headers).toEqual(HEADER);
-    expect(detection.dataStartOffset).toBe(offsets[1]);
-    const expected = rows.map((fields, i) => ({ row: i + 2, offset: offsets[i + 1], fields, issues: [] }));
-    for (let chunkSize = 1; chunkSize <= 64; chunkSize++) {
-      expect(await readAll(path, detection, { chunkSize }), `chunk size ${chunkSize}`).toEqual(expected);
-    }
-  });
+  it.each(cases)(
+    'detects %s (BOM: %s) and keeps every character at every chunk size 1..64',
+    async (encoding, bom, rows) => {
+      const { bytes, offsets } = buildFile([HEADER, ...rows], encoding, { bom });
+      const path = await fileWith(bytes);
+      const detection = await detectCsvFormat(path);
+      expect(detection.format.encoding).toBe(encoding);
+      expect(detection.bomLength).toBe(bom ? encode('\uFEFF', encoding).length : 0);
+      expect(detection.headers).toEqual(HEADER);
+      expect(detection.dataStartOffset).toBe(offsets[1]);
+      const expected = rows.map((fields, i) => ({
+        row: i + 2,
+        offset: offsets[i + 1],
+        fields,
+        issues: [],
+      }));
+      for (let chunkSize = 1; chunkSize <= 64; chunkSize++) {
+        expect(await readAll(path, detection, { chunkSize }), `chunk size ${chunkSize}`).toEqual(
+          expected,
+        );
+      }
+    },
+  );
 
   it('reads a file with thousands of multibyte rows the same at chunk sizes around its boundaries', async () => {
     const rows = Array.from({ length: 3000 }, (_, i) => MULTIBYTE_ROWS[i % MULTIBYTE_ROWS.length]!);
@@ -209,7 +233,9 @@ describe('CSV reader: encodings', () => {
     const path = await fileWith(encode('email,name\r\na@x.com,“Renée” – 5 €\r\n', 'windows-1252'));
     const { detection, records } = await previewCsv(path);
     expect(detection.detected.encoding).toBe('windows-1252');
-    expect(detection.notes.join(' ')).toMatch(/Encoding: Windows-1252 .*detected: the file is not UTF-8/);
+    expect(detection.notes.join(' ')).toMatch(
+      /Encoding: Windows-1252 .*detected: the file is not UTF-8/,
+    );
     expect(records[0]!.fields).toEqual(['a@x.com', '“Renée” – 5 €']);
   });
 
@@ -225,14 +251,22 @@ describe('CSV reader: encodings', () => {
 
   it('reads Mac OS Roman and ISO-8859-15 when chosen', async () => {
     const mac = await fileWith(encode('email,name\na@x.com,Crème brûlée\n', 'macintosh'));
-    expect((await previewCsv(mac, { encoding: 'macintosh' })).records[0]!.fields[1]).toBe('Crème brûlée');
+    expect((await previewCsv(mac, { encoding: 'macintosh' })).records[0]!.fields[1]).toBe(
+      'Crème brûlée',
+    );
     const latin9 = await fileWith(encode('email,price\na@x.com,5 €\n', 'iso-8859-15'));
-    expect((await previewCsv(latin9, { encoding: 'iso-8859-15' })).records[0]!.fields[1]).toBe('5 €');
+    expect((await previewCsv(latin9, { encoding: 'iso-8859-15' })).records[0]!.fields[1]).toBe(
+      '5 €',
+    );
   });
 
   it('reports invalid UTF-8 bytes as an error on their row and column, and keeps later offsets exact', async () => {
     const head = Buffer.from('email,name\na@x.com,Ann\n', 'utf8');
-    const bad = Buffer.concat([Buffer.from('b@x.com,Ren', 'utf8'), Buffer.from([0xe9]), Buffer.from('e\n', 'utf8')]);
+    const bad = Buffer.concat([
+      Buffer.from('b@x.com,Ren', 'utf8'),
+      Buffer.from([0xe9]),
+      Buffer.from('e\n', 'utf8'),
+    ]);
     const tail = Buffer.from('c@x.com,Zoë\n', 'utf8');
     // Put the bad byte after 64 KiB of valid text so detection (which samples the start) says UTF-8.
     const filler = Buffer.from('f@x.com,Filler\n'.repeat(5000), 'utf8');
@@ -245,11 +279,21 @@ describe('CSV reader: encodings', () => {
       expect(badRecord.row).toBe(5003);
       expect(badRecord.offset).toBe(head.length + filler.length);
       expect(badRecord.issues).toEqual([
-        expect.objectContaining({ row: 5003, column: 'name', code: 'invalid_bytes', severity: 'error' }),
+        expect.objectContaining({
+          row: 5003,
+          column: 'name',
+          code: 'invalid_bytes',
+          severity: 'error',
+        }),
       ]);
       expect(badRecord.issues[0]!.message).toMatch(/not valid UTF-8.*Windows-1252/);
       const last = records.at(-1)!;
-      expect(last).toEqual({ row: 5004, offset: head.length + filler.length + bad.length, fields: ['c@x.com', 'Zoë'], issues: [] });
+      expect(last).toEqual({
+        row: 5004,
+        offset: head.length + filler.length + bad.length,
+        fields: ['c@x.com', 'Zoë'],
+        issues: [],
+      });
     }
   });
 
@@ -258,7 +302,9 @@ describe('CSV reader: encodings', () => {
     const path = await fileWith(encode(text, 'utf-16le', true));
     const { records } = await previewCsv(path);
     expect(records[0]!.issues).toEqual([]);
-    expect(records[1]!.issues).toEqual([expect.objectContaining({ row: 3, code: 'invalid_bytes' })]);
+    expect(records[1]!.issues).toEqual([
+      expect.objectContaining({ row: 3, code: 'invalid_bytes' }),
+    ]);
   });
 });
 
@@ -304,7 +350,9 @@ describe('CSV reader: byte offsets and resume', () => {
   it('refuses to resume at an offset that is not the start of a row', async () => {
     const path = await fileWith('email,name\na@x.com,A\nb@x.com,B\n');
     const detection = await detectCsvFormat(path);
-    const error = await failure(readAll(path, detection, { startOffset: detection.dataStartOffset + 3, startRow: 2 }));
+    const error = await failure(
+      readAll(path, detection, { startOffset: detection.dataStartOffset + 3, startRow: 2 }),
+    );
     expect(error.code).toBe('file_changed');
   });
 
@@ -323,7 +371,10 @@ describe('CSV reader: byte offsets and resume', () => {
     const controller = new AbortController();
     let seen = 0;
     const reading = (async () => {
-      for await (const _ of readCsvRecords(path, detection, { chunkSize: 64, signal: controller.signal })) {
+      for await (const _ of readCsvRecords(path, detection, {
+        chunkSize: 64,
+        signal: controller.signal,
+      })) {
         if (++seen === 10) controller.abort();
       }
     })();
@@ -334,7 +385,9 @@ describe('CSV reader: byte offsets and resume', () => {
 
 describe('CSV reader: separators and header', () => {
   it('detects ; in a European file with decimal commas', async () => {
-    const path = await fileWith('Email;Nom;Montant;Taux\na@x.fr;Dupont;3,50;0,2\nb@x.fr;Martin;12,00;1,5\n');
+    const path = await fileWith(
+      'Email;Nom;Montant;Taux\na@x.fr;Dupont;3,50;0,2\nb@x.fr;Martin;12,00;1,5\n',
+    );
     const { detection, records } = await previewCsv(path);
     expect(detection.format.delimiter).toBe(';');
     expect(detection.notes).toContain('Separator: semicolon (detected).');
@@ -396,7 +449,9 @@ describe('CSV reader: files that are not usable CSV', () => {
   });
 
   it('says when the file has a header but no contacts', async () => {
-    const error = await failure(detectCsvFormat(await fileWith('email,first_name,last_name\r\n\r\n')));
+    const error = await failure(
+      detectCsvFormat(await fileWith('email,first_name,last_name\r\n\r\n')),
+    );
     expect(error.code).toBe('header_only');
     expect(error.message).toMatch(/header row \(email, first_name, last_name\) but no contacts/);
   });
@@ -415,7 +470,10 @@ describe('CSV reader: files that are not usable CSV', () => {
   });
 
   it('says an old .xls renamed to .csv is a spreadsheet', async () => {
-    const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
+    const xls = Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(512),
+    ]);
     const error = await failure(detectCsvFormat(await fileWith(xls)));
     expect(error.code).toBe('spreadsheet_file');
     expect(error.message).toMatch(/Excel 97-2003/);
@@ -436,18 +494,25 @@ describe('CSV reader: files that are not usable CSV', () => {
   });
 
   it('stops a quote left open for more than the record limit with a clear error, not unbounded memory', async () => {
-    const path = await fileWith(`email,notes\nz@x.com,ok\na@x.com,"open\n${'b@x.com,text\n'.repeat(200)}`);
+    const path = await fileWith(
+      `email,notes\nz@x.com,ok\na@x.com,"open\n${'b@x.com,text\n'.repeat(200)}`,
+    );
     const detection = await detectCsvFormat(path);
     const seen: number[] = [];
     const reading = (async () => {
-      for await (const record of readCsvRecords(path, detection, { maxRecordBytes: 1000, chunkSize: 256 })) {
+      for await (const record of readCsvRecords(path, detection, {
+        maxRecordBytes: 1000,
+        chunkSize: 256,
+      })) {
         seen.push(record.row);
       }
     })();
     const error = await failure(reading);
     expect(seen).toEqual([2]);
     expect(error.code).toBe('unclosed_quote');
-    expect(error.message).toMatch(/row 3, column notes and is not closed within the next 1000 bytes/);
+    expect(error.message).toMatch(
+      /row 3, column notes and is not closed within the next 1000 bytes/,
+    );
   });
 
   it('stops a single 200 MB line without a line break with record_too_long, after reading about 1 MiB', async () => {

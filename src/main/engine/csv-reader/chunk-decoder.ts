@@ -87,8 +87,7 @@ class SingleByteDecoder implements ChunkDecoder {
 }
 
 /** Windows-1252 differs from ISO-8859-1 only in 0x80-0x9F; five of those bytes are undefined. */
-const WINDOWS_1252_HIGH =
-  '€\uFFFD‚ƒ„…†‡ˆ‰Š‹Œ\uFFFDŽ\uFFFD\uFFFD‘’“”•–—˜™š›œ\uFFFDžŸ';
+const WINDOWS_1252_HIGH = '€\uFFFD‚ƒ„…†‡ˆ‰Š‹Œ\uFFFDŽ\uFFFD\uFFFD‘’“”•–—˜™š›œ\uFFFDžŸ';
 const C1_RANGE = /[\x80-\x9f]/;
 const C1_RANGE_GLOBAL = /[\x80-\x9f]/g;
 
@@ -181,8 +180,7 @@ function utf8SequenceLength(b: Uint8Array, i: number): number {
   const lead = b[i]!;
   if (lead < 0x80) return 1;
   const end = b.length;
-  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean =>
-    k < end && b[k]! >= lo && b[k]! <= hi;
+  const cont = (k: number, lo = 0x80, hi = 0xbf): boolean => k < end && b[k]! >= lo && b[k]! <= hi;
   if (lead >= 0xc2 && lead <= 0xdf) return cont(i + 1) ? 2 : 0;
   if (lead >= 0xe0 && lead <= 0xef) {
     const lo = lead === 0xe0 ? 0xa0 : 0x80;

@@ -19,7 +19,11 @@ export class CsvFileError extends Error {
   /** Spreadsheet row where the problem is, when there is one (unclosed_quote, record_too_long). */
   readonly row: number | undefined;
 
-  constructor(code: CsvFileErrorCode, message: string, options?: { row?: number; cause?: unknown }) {
+  constructor(
+    code: CsvFileErrorCode,
+    message: string,
+    options?: { row?: number; cause?: unknown },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.row = options?.row;
@@ -36,7 +40,8 @@ export function unreadableFileError(path: string, cause: unknown): CsvFileError 
       break;
     case 'EACCES':
     case 'EPERM':
-      reason = 'This app is not allowed to read it. Check the file permissions, or copy the file to your Documents folder.';
+      reason =
+        'This app is not allowed to read it. Check the file permissions, or copy the file to your Documents folder.';
       break;
     case 'EISDIR':
       reason = 'It is a folder, not a file.';

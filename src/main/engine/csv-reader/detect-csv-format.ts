@@ -34,7 +34,8 @@ export async function detectCsvFormat(
     const stat = await handle.stat().catch((error: unknown) => {
       throw unreadableFileError(path, error);
     });
-    if (!stat.isFile()) throw unreadableFileError(path, Object.assign(new Error(), { code: 'EISDIR' }));
+    if (!stat.isFile())
+      throw unreadableFileError(path, Object.assign(new Error(), { code: 'EISDIR' }));
     const fileSize = stat.size;
     if (fileSize === 0) throw emptyFileError();
 
@@ -56,7 +57,9 @@ export async function detectCsvFormat(
     const bomLength = bomLengthFor(encoding, head);
     if (encoding !== 'utf-16le' && encoding !== 'utf-16be') rejectBinary(head.subarray(bomLength));
     if (fileSize === bomLength) throw emptyFileError();
-    notes.push(encodingNote(encoding, detectedEncoding, overrides.encoding !== undefined, bomLength > 0));
+    notes.push(
+      encodingNote(encoding, detectedEncoding, overrides.encoding !== undefined, bomLength > 0),
+    );
 
     // Separator.
     const sampleText = createChunkDecoder(encoding).decode(
@@ -138,7 +141,9 @@ export async function detectCsvFormat(
         const key = name.toLowerCase();
         const earlier = seen.get(key);
         if (earlier !== undefined) {
-          notes.push(`The column name "${name}" appears more than once (columns ${earlier + 1} and ${i + 1}).`);
+          notes.push(
+            `The column name "${name}" appears more than once (columns ${earlier + 1} and ${i + 1}).`,
+          );
         } else seen.set(key, i);
       }
     } else {
@@ -154,7 +159,11 @@ export async function detectCsvFormat(
 
     return {
       format: { encoding, delimiter, header },
-      detected: { encoding: detectedEncoding, delimiter: detectedDelimiter, header: detectedHeader },
+      detected: {
+        encoding: detectedEncoding,
+        delimiter: detectedDelimiter,
+        header: detectedHeader,
+      },
       headers,
       dataStartOffset: dataStart.offset,
       dataStartRow: dataStart.row,

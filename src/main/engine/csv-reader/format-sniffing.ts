@@ -129,7 +129,8 @@ export function guessDelimiter(sample: string, wholeSample: boolean): DelimiterG
       }
     }
     if (columns < 2) continue;
-    const score = (times / counts.length) * 1000 + (counts[0] === columns ? 100 : 0) + Math.min(columns, 50);
+    const score =
+      (times / counts.length) * 1000 + (counts[0] === columns ? 100 : 0) + Math.min(columns, 50);
     if (!best || score > best.score) best = { guess: { delimiter, columns }, score };
   }
   return best?.guess ?? null;
@@ -144,7 +145,9 @@ const URL = /^(https?:\/\/|www\.)/i;
 export function looksLikeValue(cell: string): boolean {
   const v = cell.trim();
   if (v === '') return false;
-  return EMAIL.test(v) || NUMBER.test(v) || DATE.test(v) || URL.test(v) || /^(true|false)$/i.test(v);
+  return (
+    EMAIL.test(v) || NUMBER.test(v) || DATE.test(v) || URL.test(v) || /^(true|false)$/i.test(v)
+  );
 }
 
 /**

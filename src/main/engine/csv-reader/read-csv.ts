@@ -83,7 +83,8 @@ export async function* readCsvBatches(
     }
     const bomLength = detection.bomLength ?? 0;
     let startOffset = options.startOffset ?? detection.dataStartOffset;
-    const startRow = options.startRow ?? (options.startOffset === undefined ? detection.dataStartRow : 1);
+    const startRow =
+      options.startRow ?? (options.startOffset === undefined ? detection.dataStartRow : 1);
     if (startOffset < bomLength) startOffset = bomLength;
     if (startOffset > stat.size || !Number.isInteger(startOffset)) {
       throw new CsvFileError(
@@ -124,14 +125,22 @@ async function assertRecordStart(
   detection: CsvDetection,
   startOffset: number,
 ): Promise<void> {
-  if (startOffset === detection.dataStartOffset || startOffset <= (detection.bomLength ?? 0)) return;
+  if (startOffset === detection.dataStartOffset || startOffset <= (detection.bomLength ?? 0))
+    return;
   const encoding = detection.format.encoding;
   const unit = encoding === 'utf-16le' || encoding === 'utf-16be' ? 2 : 1;
   const before = Buffer.alloc(unit);
-  const { bytesRead } = await handle.read(before, 0, unit, startOffset - unit).catch((error: unknown) => {
-    throw unreadableFileError(path, error);
-  });
-  const code = unit === 1 ? before[0] : encoding === 'utf-16le' ? before.readUInt16LE(0) : before.readUInt16BE(0);
+  const { bytesRead } = await handle
+    .read(before, 0, unit, startOffset - unit)
+    .catch((error: unknown) => {
+      throw unreadableFileError(path, error);
+    });
+  const code =
+    unit === 1
+      ? before[0]
+      : encoding === 'utf-16le'
+        ? before.readUInt16LE(0)
+        : before.readUInt16BE(0);
   if (bytesRead !== unit || (code !== 0x0a && code !== 0x0d)) {
     throw new CsvFileError(
       'file_changed',
@@ -169,7 +178,8 @@ function isBlank(fields: string[]): boolean {
   return true;
 }
 
-const INVALID_CHAR = /\uFFFD|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const INVALID_CHAR =
+  /\uFFFD|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The scanner behind readCsvBatches (and format detection): reads from an open file. */
 export async function* scanCsvBatches(
@@ -223,7 +233,9 @@ export async function* scanCsvBatches(
     }
     if (decoded.invalidAt.length > 0) {
       const shift = text.length;
-      invalidAt = invalidAt.concat(shift === 0 ? decoded.invalidAt : decoded.invalidAt.map((p) => p + shift));
+      invalidAt = invalidAt.concat(
+        shift === 0 ? decoded.invalidAt : decoded.invalidAt.map((p) => p + shift),
+      );
     }
     text = text.length === 0 ? decoded.text : text + decoded.text;
     textBytes += decoded.byteLength;
@@ -232,7 +244,8 @@ export async function* scanCsvBatches(
     const { fields: parsedFields, starts, flags } = parsed;
     // Byte offsets: fixed width per UTF-16 code unit (single-byte encodings, UTF-16, and UTF-8
     // text that is all ASCII), or measured record by record (UTF-8 with other characters).
-    const unitBytes = decoder.unitBytes !== 0 ? decoder.unitBytes : text.length === textBytes ? 1 : 0;
+    const unitBytes =
+      decoder.unitBytes !== 0 ? decoder.unitBytes : text.length === textBytes ? 1 : 0;
     let mappedChar = 0;
     let mappedByte = textOffset;
     let invalidIndex = 0; // next entry of invalidAt not yet passed by the byte mapping
@@ -322,7 +335,9 @@ function checkFieldCount(
   if (count === expected) return;
   if (count < expected) {
     const missing = headers.slice(count);
-    const named = missing.slice(0, 3).join(', ') + (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
+    const named =
+      missing.slice(0, 3).join(', ') +
+      (missing.length > 3 ? ` and ${missing.length - 3} more` : '');
     for (let i = count; i < expected; i++) fields.push('');
     issues.push({
       row,
