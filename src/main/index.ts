@@ -1,46 +1,123 @@
-// Electron main process: creates the window with secure defaults. The import engine lives in
-// ./engine and never imports electron.
-import { app, BrowserWindow, session, shell } from 'electron';
+// Electron main process: app lifecycle, the secure window, IPC binding, desktop manners. The
+// import engine (./engine) and the importer service (./importer-service) never import electron.
+import { app, BrowserWindow, ipcMain, nativeTheme, session } from 'electron';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { resolveStateDir } from './engine/app-settings';
+import { installAppMenu } from './desktop/app-menu';
+import { electronDesktopHooks } from './desktop/desktop-manners';
+import { createMainWindow, openExternalSafely, secureSession } from './desktop/main-window';
+import { electronDialogs } from './desktop/native-dialogs';
+import { bindIpcMain, windowEventSink } from './ipc/electron-ipc';
+import { createEventPublisher } from './ipc/event-publisher';
+import { createIpcDispatcher } from './ipc/ipc-dispatcher';
+import { trustPages } from './ipc/trusted-sender';
+import { createImporterService, type ImporterService } from './importer-service/importer-service';
+import engineWorkerPath from './importer-service/engine-worker?modulePath';
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1200,
-    height: 800,
-    minWidth: 900,
-    minHeight: 600,
-    show: false,
-    title: 'Contact Importer for Crisp',
-    webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
-  });
-  win.once('ready-to-show', () => win.show());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//i.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
-  return win;
+// One state folder for the app and the CLI: jobs started in one can be resumed in the other.
+const stateDir = resolveStateDir();
+app.setPath('userData', stateDir);
+app.enableSandbox();
+
+const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
+const rendererFile = join(__dirname, '../renderer/index.html');
+const preloadPath = join(__dirname, '../preload/index.cjs');
+const iconPath = join(__dirname, '../../build/icon.png');
+
+let mainWindow: BrowserWindow | null = null;
+let service: ImporterService | null = null;
+const getWindow = (): BrowserWindow | null =>
+  mainWindow && !mainWindow.isDestroyed() ? mainWindow : null;
+
+/** A CSV path given on the command line (second launch, "Open with..."). */
+function csvPathFromArgs(argv: readonly string[]): string | null {
+  const candidate = argv
+    .slice(1)
+    .find((arg) => !arg.startsWith('-') && /\.(csv|tsv|txt)$/i.test(arg));
+  return candidate ?? null;
+}
+const pendingFiles: string[] = [];
+function openFromDesktop(path: string): void {
+  if (service) void service.openFile(path);
+  else pendingFiles.push(path);
 }
 
-app.enableSandbox();
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  app.on('second-instance', (_event, argv) => {
+    const win = getWindow();
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+    const path = csvPathFromArgs(argv);
+    if (path) openFromDesktop(path);
+  });
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    openFromDesktop(path);
+  });
+
   void app.whenReady().then(() => {
-    session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-    createWindow();
+    secureSession(session.defaultSession, devServerUrl);
+    const desktop = electronDesktopHooks(getWindow, iconPath);
+    const publisher = createEventPublisher(windowEventSink(getWindow), {
+      onInvalid: (event, error) => console.error(`event ${event} not sent:`, error),
+    });
+    service = createImporterService({
+      stateDir,
+      dialogs: electronDialogs(getWindow),
+      publish: (event, payload) => publisher.publish(event, payload),
+      desktop,
+      appVersion: app.getVersion(),
+      engineWorker: { url: pathToFileURL(engineWorkerPath), typescript: false },
+    });
+    const dispatcher = createIpcDispatcher({
+      handlers: service.handlers,
+      isTrustedSender: trustPages(
+        devServerUrl ? { origins: [devServerUrl] } : { files: [pathToFileURL(rendererFile).href] },
+      ),
+      onUnexpectedError: (channel, error) => console.error(`IPC ${channel} failed:`, error),
+    });
+    bindIpcMain(ipcMain, dispatcher);
+    nativeTheme.on('updated', () =>
+      publisher.publish('theme:changed', { darkMode: nativeTheme.shouldUseDarkColors }),
+    );
+    installAppMenu({
+      command: (command) => publisher.publish('menu:commanded', { command }),
+      openFile: () => void service?.chooseAndOpenFile(),
+      openHelp: () => void openExternalSafely('https://docs.crisp.chat/guides/rest-api/'),
+    });
+
+    mainWindow = createMainWindow({ preloadPath, devServerUrl, rendererFile, iconPath });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    const fromArgs = csvPathFromArgs(process.argv);
+    if (fromArgs) pendingFiles.push(fromArgs);
+    mainWindow.webContents.once('did-finish-load', () => {
+      for (const path of pendingFiles.splice(0)) void service?.openFile(path);
+    });
+    // Unfinished imports are offered for resume by the renderer (app:state.resumableJobIds).
+
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+      if (BrowserWindow.getAllWindows().length === 0) {
+        mainWindow = createMainWindow({ preloadPath, devServerUrl, rendererFile, iconPath });
+      }
     });
   });
+
+  let closing = false;
+  app.on('before-quit', (event) => {
+    if (closing || !service) return;
+    // Pause running imports cleanly (their journal is durable anyway), then quit.
+    event.preventDefault();
+    closing = true;
+    void service.close().finally(() => app.quit());
+  });
+
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });

@@ -31,6 +31,22 @@ const BY_CODE: Record<string, IpcErrorCode> = {
 export function toIpcFailure(error: unknown): IpcFailure {
   if (isIpcFailure(error)) return error;
   if (error instanceof Error) {
+    const engineCode = String((error as { code?: unknown }).code ?? '');
+    if (error.name === 'PresetStoreError') {
+      const code: IpcErrorCode =
+        engineCode === 'not_found'
+          ? 'not_found'
+          : engineCode === 'io'
+            ? 'internal'
+            : 'preset_invalid';
+      return new IpcFailure(code, error.message);
+    }
+    if (error.name === 'CsvFileError' || error.constructor.name === 'CsvFileError') {
+      return new IpcFailure(
+        engineCode === 'file_changed' ? 'file_changed' : 'file_unreadable',
+        error.message,
+      );
+    }
     const code =
       BY_NAME[error.name] ??
       BY_NAME[error.constructor.name] ??

@@ -4,13 +4,26 @@
  * create it the same way, with their own dialogs, desktop hooks and event sink.
  */
 import type { AppSettings as AppSettingsView, AppState } from '../../shared/ipc-contract';
-import { loadAppSettings, updateAppSettings, withDailyBudget } from '../engine/app-settings';
+import { validateMapping } from '../../shared/contact-rules';
+import {
+  dailyBudgetFor,
+  loadAppSettings,
+  updateAppSettings,
+  withDailyBudget,
+} from '../engine/app-settings';
+import { proposeMappingForHeaders } from '../engine/presets';
 import type { KeychainOptions } from '../engine/credentials';
 import type { ChannelHandlers } from '../ipc/ipc-dispatcher';
 import { IpcFailure } from '../ipc/ipc-failure';
+import { CheckDesk } from './check-desk';
 import { ConnectionBook } from './connection-book';
 import { DesktopPreferenceFile } from './desktop-preferences';
+import { defaultEngineWorkerEntry, EngineThread, type EngineWorkerEntry } from './engine-thread';
 import { FileRegistry } from './file-registry';
+import { columnProfiles, inspectFile, previewMappedRows, readPreview } from './file-reading';
+import { JobDesk } from './job-desk';
+import { builtInPresetSummary, PresetLibrary } from './preset-library';
+import { BUILT_IN_PRESETS } from '../../shared/source-presets';
 import type { DesktopHooks, NativeDialogs, PublishEvent } from './service-ports';
 import { quietDesktopHooks } from './service-ports';
 
@@ -27,22 +40,25 @@ export interface ImporterServiceOptions {
   platform?: NodeJS.Platform;
   /** Timeout of "test connection" requests. */
   connectionTestTimeoutMs?: number;
+  /** The engine worker's code (bundled in the app; the .ts source under tsx by default). */
+  engineWorker?: EngineWorkerEntry;
 }
 
 export interface ImporterService {
   handlers: ChannelHandlers;
   /** Sandbox server, when started (tests look at what it received). */
   connections: ConnectionBook;
+  jobs: JobDesk;
+  /** Registers a file opened from the desktop (menu, dock, second launch) and tells the page. */
+  openFile(path: string): Promise<void>;
+  /** The native open dialog from the menu; the chosen file is told to the page. */
+  chooseAndOpenFile(): Promise<void>;
   /** Stops running work cleanly (jobs paused where they are), closes servers. */
   close(): Promise<void>;
 }
 
 function platformOf(platform: NodeJS.Platform): AppState['platform'] {
   return platform === 'darwin' || platform === 'win32' || platform === 'linux' ? platform : 'other';
-}
-
-function notReady(what: string): never {
-  throw new IpcFailure('internal', `${what} is not available in this version of the app yet.`);
 }
 
 export function createImporterService(options: ImporterServiceOptions): ImporterService {
@@ -60,6 +76,42 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       : {}),
   });
   let darkMode = false;
+  const engine = new EngineThread(options.engineWorker ?? defaultEngineWorkerEntry());
+  const presets = new PresetLibrary(stateDir);
+  const checks = new CheckDesk(stateDir, engine, publish);
+
+  /** The usable daily budget of a connection (or of the default one). */
+  async function usableBudget(connectionId: string | undefined): Promise<number> {
+    const list = await connections.list();
+    const id = connectionId ?? list.defaultConnectionId;
+    const connection = list.connections.find((c) => c.connectionId === id);
+    if (!connection) return 10_000 - 500;
+    return Math.max(1, connection.budget.requestsPerDay - connection.budget.reserve);
+  }
+
+  const jobs = new JobDesk({
+    stateDir,
+    engine,
+    publish,
+    desktop,
+    notificationsEnabled: async () => (await preferences.read()).notifications,
+    async runSettings(websiteId) {
+      const connection = await connections.resolve(websiteId);
+      const { settings } = await loadAppSettings(stateDir);
+      const budget = dailyBudgetFor(settings, websiteId, connection.tier);
+      return {
+        stateDir,
+        connection: { ...connection },
+        emptyCells: settings.emptyCells,
+        dailyBudget: budget.dailyBudget,
+        reserve: budget.reserve,
+      };
+    },
+  });
+
+  async function publishPresets(): Promise<void> {
+    publish('presets:changed', await presets.list());
+  }
 
   async function settingsView(): Promise<AppSettingsView> {
     const { settings } = await loadAppSettings(stateDir);
@@ -92,12 +144,12 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         darkMode,
         settings,
         connections: await connections.list(),
-        jobs: [],
-        resumableJobIds: [],
-        activeJobId: null,
+        jobs: await jobs.list(),
+        resumableJobIds: await jobs.resumableIds(),
+        activeJobId: jobs.activeJobId(),
         files: files.list(),
-        checks: [],
-        presets: { presets: [], builtIn: [] },
+        checks: checks.list(),
+        presets: await presets.list(),
       };
     },
 
@@ -127,33 +179,156 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       return { file: path === null ? null : await files.register(path) };
     },
     'file:dropped': ({ path }) => files.register(path),
-    'file:inspect': () => notReady('Reading files'),
+    async 'file:inspect'({ fileId, overrides, limit }) {
+      const file = files.get(fileId);
+      return inspectFile(file.ref, file.path, overrides, limit);
+    },
 
-    'mapping:propose': () => notReady('Mapping'),
-    'mapping:validate': () => notReady('Mapping'),
-    'preview:rows': () => notReady('Preview'),
+    async 'mapping:propose'({ fileId, overrides }) {
+      const file = files.get(fileId);
+      const { detection, records } = await readPreview(file.path, overrides, 50);
+      const rows = records.map((r) => r.fields);
+      const proposal = proposeMappingForHeaders(
+        detection.headers,
+        await presets.userPresets(),
+        rows,
+      );
+      const matches = await presets.matches(detection.headers);
+      let proposedPreset = null;
+      if (proposal.origin === 'user-preset') {
+        proposedPreset = matches.find((m) => m.preset.presetId === proposal.presetId) ?? null;
+      } else if (proposal.origin === 'built-in') {
+        const builtIn = BUILT_IN_PRESETS.find((p) => p.id === proposal.presetId);
+        if (builtIn) {
+          proposedPreset = {
+            preset: builtInPresetSummary(builtIn),
+            score: 1,
+            missingColumns: [],
+            mapping: proposal.mapping,
+          };
+        }
+      }
+      return {
+        columns: columnProfiles(detection.headers, rows),
+        mapping: proposal.mapping,
+        proposedPreset,
+        presetMatches: matches,
+      };
+    },
+    async 'mapping:validate'({ columns, mapping }) {
+      const problems = validateMapping(mapping, columns).map((issue) => ({
+        code: issue.code,
+        severity: issue.severity,
+        column: issue.column === '' ? null : issue.column,
+        message: issue.message,
+        suggestedKey: issue.suggestion ?? null,
+      }));
+      return { ok: !problems.some((p) => p.severity === 'error'), problems };
+    },
+    async 'preview:rows'({ fileId, overrides, mapping, limit }) {
+      const file = files.get(fileId);
+      return previewMappedRows(file.path, overrides, mapping, limit);
+    },
 
-    'check:start': () => notReady('The full check'),
-    'check:cancel': () => notReady('The full check'),
-    'check:get': () => notReady('The full check'),
-    'check:exportIssues': () => notReady('The full check'),
+    async 'check:start'({ fileId, overrides, mapping, connectionId }) {
+      const file = files.get(fileId);
+      return checks.start({
+        fileId,
+        path: file.path,
+        totalBytes: file.ref.sizeBytes,
+        overrides,
+        mapping,
+        requestsPerDay: await usableBudget(connectionId),
+      });
+    },
+    'check:cancel': async ({ checkId }) => checks.cancel(checkId),
+    'check:get': async ({ checkId }) => checks.get(checkId),
+    async 'check:exportIssues'({ checkId }) {
+      checks.get(checkId);
+      const to = await dialogs.chooseSaveLocation({
+        title: 'Save the issues',
+        defaultName: 'issues.csv',
+        filters: [{ name: 'CSV files', extensions: ['csv'] }],
+      });
+      if (to === null) return { savedTo: null };
+      await checks.exportIssues(checkId, to);
+      return { savedTo: to };
+    },
 
-    'presets:list': () => notReady('Presets'),
-    'presets:save': () => notReady('Presets'),
-    'presets:rename': () => notReady('Presets'),
-    'presets:remove': () => notReady('Presets'),
-    'presets:export': () => notReady('Presets'),
-    'presets:import': () => notReady('Presets'),
-    'presets:copyBuiltIn': () => notReady('Presets'),
+    'presets:list': () => presets.list(),
+    async 'presets:save'(input) {
+      const saved = await presets.save(input);
+      await publishPresets();
+      return saved;
+    },
+    async 'presets:rename'({ presetId, name }) {
+      const renamed = await presets.rename(presetId, name);
+      await publishPresets();
+      return renamed;
+    },
+    async 'presets:remove'({ presetId }) {
+      const list = await presets.remove(presetId);
+      publish('presets:changed', list);
+      return list;
+    },
+    async 'presets:export'({ presetId }) {
+      const preset = await presets.get(presetId);
+      const safeName = preset.name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'preset';
+      const to = await dialogs.chooseSaveLocation({
+        title: 'Export the preset',
+        defaultName: `${safeName}.json`,
+        filters: [{ name: 'Preset files', extensions: ['json'] }],
+      });
+      if (to === null) return { savedTo: null };
+      await presets.exportTo(presetId, to);
+      return { savedTo: to };
+    },
+    async 'presets:import'() {
+      const from = await dialogs.chooseFileToOpen({
+        title: 'Import a preset',
+        filters: [{ name: 'Preset files', extensions: ['json'] }],
+      });
+      if (from === null) return { preset: null };
+      const preset = await presets.importFrom(from);
+      await publishPresets();
+      return { preset };
+    },
+    async 'presets:copyBuiltIn'({ presetId, name }) {
+      const copy = await presets.copyBuiltIn(presetId, name);
+      await publishPresets();
+      return copy;
+    },
 
-    'import:start': () => notReady('Importing'),
-    'import:pause': () => notReady('Importing'),
-    'import:resume': () => notReady('Importing'),
-    'import:cancel': () => notReady('Importing'),
-    'jobs:list': () => notReady('Imports'),
-    'jobs:get': () => notReady('Imports'),
-    'report:openFailedRows': () => notReady('Reports'),
-    'report:saveFailedRows': () => notReady('Reports'),
+    async 'import:start'({ fileId, overrides, mapping, connectionId }) {
+      const file = files.get(fileId);
+      const connection = await connections.resolve(connectionId);
+      return jobs.start({
+        path: file.path,
+        overrides,
+        mapping,
+        websiteId: connection.websiteId,
+        apiUrl: connection.apiUrl,
+      });
+    },
+    'import:pause': ({ jobId }) => jobs.pause(jobId),
+    'import:resume': ({ jobId }) => jobs.resume(jobId),
+    'import:cancel': ({ jobId }) => jobs.cancel(jobId),
+    'jobs:list': async () => ({ jobs: await jobs.list() }),
+    'jobs:get': ({ jobId }) => jobs.detail(jobId),
+    async 'report:openFailedRows'({ jobId }) {
+      return { opened: await desktop.openPath(await jobs.failedRowsPath(jobId)) };
+    },
+    async 'report:saveFailedRows'({ jobId }) {
+      await jobs.failedRowsPath(jobId);
+      const to = await dialogs.chooseSaveLocation({
+        title: 'Save the failed rows',
+        defaultName: `failed-rows-${jobId}.csv`,
+        filters: [{ name: 'CSV files', extensions: ['csv'] }],
+      });
+      if (to === null) return { savedTo: null };
+      await jobs.copyFailedRows(jobId, to);
+      return { savedTo: to };
+    },
 
     'settings:get': () => settingsView(),
     async 'settings:update'(update) {
@@ -204,10 +379,29 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     },
   };
 
+  async function openFile(path: string): Promise<void> {
+    try {
+      publish('file:opened', await files.register(path));
+    } catch {
+      // A path from the desktop that cannot be read: nothing to show.
+    }
+  }
+
   return {
     handlers,
     connections,
+    jobs,
+    openFile,
+    async chooseAndOpenFile() {
+      const path = await dialogs.chooseFileToOpen({
+        title: 'Choose the contacts file',
+        filters: csvFilters,
+      });
+      if (path !== null) await openFile(path);
+    },
     async close() {
+      await jobs.pauseAll();
+      await engine.close();
       await connections.close();
     },
   };

@@ -1,0 +1,90 @@
+/**
+ * The engine's worker thread: the full-file check and the import jobs run here, so the main
+ * process's event loop (and the window) never waits on a 1 GB file. Talks to engine-thread.ts
+ * through the messages of engine-protocol.ts.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { parentPort } from 'node:worker_threads';
+import type { RowIssue } from '../../shared/row-issue';
+import { formatCsvLine, neutralizeFormulaCell } from '../engine/import-jobs';
+import { runFullCheck } from './full-file-check';
+import { serializeError, type WorkerMessage, type WorkerRequest } from './engine-protocol';
+import { JobRuns } from './job-runs';
+
+const port = parentPort;
+if (!port) throw new Error('engine-worker.ts must run in a worker thread');
+const post = (message: WorkerMessage): void => port.postMessage(message);
+
+const checks = new Map<string, AbortController>();
+const jobs = new JobRuns(post);
+
+function issueLine(issue: RowIssue): string {
+  return formatCsvLine(
+    [String(issue.row), issue.column ?? '', issue.severity, issue.code, issue.message].map(
+      neutralizeFormulaCell,
+    ),
+    ',',
+  );
+}
+
+async function startCheck(request: Extract<WorkerRequest, { type: 'check:start' }>): Promise<void> {
+  const controller = new AbortController();
+  checks.set(request.checkId, controller);
+  let out: WriteStream | null = null;
+  try {
+    await mkdir(dirname(request.issuesCsvPath), { recursive: true });
+    out = createWriteStream(request.issuesCsvPath, { encoding: 'utf8', mode: 0o600 });
+    out.write(`${formatCsvLine(['row', 'column', 'severity', 'code', 'message'], ',')}\n`);
+    const sink = out;
+    const report = await runFullCheck({
+      path: request.path,
+      overrides: request.overrides,
+      mapping: request.mapping,
+      requestsPerDay: request.requestsPerDay,
+      signal: controller.signal,
+      onProgress: (p) => post({ type: 'check:progressed', checkId: request.checkId, ...p }),
+      onIssue: (issue) => sink.write(`${issueLine(issue)}\n`),
+    });
+    await new Promise<void>((ok) => sink.end(ok));
+    post({
+      type: 'check:finished',
+      checkId: request.checkId,
+      state: controller.signal.aborted ? 'cancelled' : 'completed',
+      report: controller.signal.aborted ? null : report,
+      error: null,
+    });
+  } catch (error) {
+    out?.destroy();
+    post({
+      type: 'check:finished',
+      checkId: request.checkId,
+      state: controller.signal.aborted ? 'cancelled' : 'failed',
+      report: null,
+      error: controller.signal.aborted ? null : serializeError(error),
+    });
+  } finally {
+    checks.delete(request.checkId);
+  }
+}
+
+port.on('message', (request: WorkerRequest) => {
+  switch (request.type) {
+    case 'check:start':
+      void startCheck(request);
+      break;
+    case 'check:cancel':
+      checks.get(request.checkId)?.abort();
+      break;
+    case 'job:run':
+      jobs.run(request.jobId, request.settings);
+      break;
+    case 'job:pause':
+      jobs.pause(request.jobId);
+      break;
+    case 'job:cancel':
+      jobs.cancel(request.jobId);
+      break;
+  }
+});

@@ -1,0 +1,498 @@
+/**
+ * Import jobs as the app shows them: created here (file layout fixed, mapping checked), run in
+ * the engine worker, listed from the state folder (shared with the CLI) with the live progress of
+ * the ones running now. Publishes progress and state changes; drives the desktop's manners.
+ */
+import { copyFile, stat } from 'node:fs/promises';
+import type {
+  CsvFormatOverrides,
+  JobDetail,
+  JobReport,
+  JobState,
+  JobSummary,
+} from '../../shared/ipc-contract';
+import type { ImportMapping } from '../../shared/column-mapping';
+import { validateMapping } from '../../shared/contact-rules';
+import {
+  ImportJobStore,
+  collectJournalProblems,
+  createImportJob,
+  isFinishedJobState,
+  isResumableState,
+  type ImportJobProgress,
+  type ImportJobRecord,
+  type ImportJobState,
+} from '../engine/import-jobs';
+import { detectCsvFormat } from '../engine/csv-reader';
+import { IpcFailure } from '../ipc/ipc-failure';
+import type { JobRunSettings, WorkerMessage } from './engine-protocol';
+import { deserializeError } from './engine-protocol';
+import type { EngineThread } from './engine-thread';
+import { toIpcFailure } from './engine-errors';
+import type { DesktopHooks, PublishEvent } from './service-ports';
+
+/** An import that ran at least this long gets a system notification when it ends. */
+export const LONG_IMPORT_MS = 60_000;
+
+const STATE_NAMES: Record<ImportJobState, JobState> = {
+  draft: 'draft',
+  scanning: 'scanning',
+  ready: 'ready',
+  running: 'running',
+  paused: 'paused',
+  waiting_for_quota: 'waiting_quota',
+  waiting_for_connection: 'waiting_connection',
+  completed: 'completed',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+interface LiveJob {
+  progress: ImportJobProgress | null;
+  state: ImportJobState;
+  message: string | null;
+  waitingUntil: string | null;
+  startedAt: number;
+  /** Resolves when the run has started (first state) or failed to start. */
+  started: { resolve: () => void; reject: (error: Error) => void } | null;
+}
+
+export interface JobDeskOptions {
+  stateDir: string;
+  engine: EngineThread;
+  publish: PublishEvent;
+  desktop: DesktopHooks;
+  notificationsEnabled: () => Promise<boolean>;
+  /** The run settings (connection with its key, budget, empty-cell policy) for a website. */
+  runSettings: (websiteId: string) => Promise<JobRunSettings>;
+}
+
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+export class JobDesk {
+  readonly store: ImportJobStore;
+  private readonly live = new Map<string, LiveJob>();
+  private readonly reports = new Map<string, JobReport>();
+
+  constructor(private readonly options: JobDeskOptions) {
+    this.store = new ImportJobStore(options.stateDir);
+    options.engine.onMessage((message) => this.onWorkerMessage(message));
+    options.engine.onCrash((reason) => this.onWorkerCrash(reason));
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // Views
+
+  summary(record: ImportJobRecord): JobSummary {
+    const live = this.live.get(record.id);
+    const progress = live?.progress ?? null;
+    const state = live ? live.state : record.state;
+    const counters = progress?.counters ?? record.counters;
+    const size = record.file.fingerprint.size;
+    const finished = isFinishedJobState(state);
+    const fraction =
+      progress?.fraction ??
+      (state === 'completed'
+        ? 1
+        : size > 0 && record.journal.resumePoint
+          ? Math.min(1, record.journal.resumePoint.offset / size)
+          : 0);
+    const hasFailedRows = counters.skipped + counters.failed > 0;
+    return {
+      jobId: record.id,
+      fileName: fileName(record.file.path),
+      displayPath: record.file.path,
+      connectionId: record.websiteId,
+      websiteId: record.websiteId,
+      state: STATE_NAMES[state],
+      counters: {
+        read: counters.read,
+        total: finished ? counters.read : null,
+        created: counters.created,
+        updated: counters.updated,
+        skipped: counters.skipped,
+        failed: counters.failed,
+        requests: counters.requests,
+      },
+      fraction: Math.max(0, Math.min(1, fraction)),
+      rowsPerSecond: progress?.rowsPerSecond ?? null,
+      etaSeconds: progress?.etaSeconds ?? null,
+      quota: progress?.quota ?? { left: null, requestsPerDay: null, resetsAt: record.waitingUntil },
+      message: live?.message ?? record.stateMessage,
+      resumable: !live && isResumableState(record.state),
+      hasFailedRows,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      finishedAt: record.finishedAt,
+    };
+  }
+
+  private async load(jobId: string): Promise<ImportJobRecord> {
+    try {
+      return await this.store.load(jobId);
+    } catch (error) {
+      throw toIpcFailure(error);
+    }
+  }
+
+  async list(): Promise<JobSummary[]> {
+    const { jobs } = await this.store.list();
+    return jobs.filter((job) => !job.options.dryRun).map((job) => this.summary(job));
+  }
+
+  /** Unfinished jobs not running here: offered for resume (a crash leaves "running" behind). */
+  async resumableIds(): Promise<string[]> {
+    return (await this.list()).filter((job) => job.resumable).map((job) => job.jobId);
+  }
+
+  activeJobId(): string | null {
+    for (const [jobId, live] of this.live) if (live.state === 'running') return jobId;
+    return null;
+  }
+
+  async detail(jobId: string): Promise<JobDetail> {
+    const record = await this.load(jobId);
+    const job = this.summary(record);
+    const finished = isFinishedJobState(record.state) && !this.live.has(jobId);
+    return {
+      job,
+      mapping: record.mapping,
+      format: record.layout.format,
+      report: finished ? await this.report(record) : null,
+    };
+  }
+
+  private async report(record: ImportJobRecord): Promise<JobReport> {
+    const cached = this.reports.get(record.id);
+    if (cached) return cached;
+    const groups = new Map<
+      string,
+      { code: string; message: string; count: number; rows: number[] }
+    >();
+    if (record.counters.skipped + record.counters.failed > 0) {
+      try {
+        const problems = await collectJournalProblems(this.store.paths(record.id).journal);
+        for (const [row, problem] of problems.rows) {
+          const key = `${problem.outcome}\u0000${problem.reason}`;
+          let group = groups.get(key);
+          if (!group) {
+            group = { code: problem.outcome, message: problem.reason, count: 0, rows: [] };
+            groups.set(key, group);
+          }
+          group.count++;
+          if (group.rows.length < 1000) group.rows.push(row);
+        }
+      } catch {
+        // The counts below still hold; only the grouping is missing.
+      }
+    }
+    const started = record.startedAt ? Date.parse(record.startedAt) : NaN;
+    const ended = record.finishedAt ? Date.parse(record.finishedAt) : NaN;
+    const report: JobReport = {
+      created: record.counters.created,
+      updated: record.counters.updated,
+      skipped: record.counters.skipped,
+      failed: record.counters.failed,
+      requests: record.counters.requests,
+      durationSeconds:
+        Number.isFinite(started) && Number.isFinite(ended)
+          ? Math.max(0, (ended - started) / 1000)
+          : 0,
+      failureGroups: [...groups.values()].sort((a, b) => b.count - a.count),
+    };
+    this.reports.set(record.id, report);
+    return report;
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // Commands
+
+  async start(input: {
+    path: string;
+    overrides: CsvFormatOverrides | undefined;
+    mapping: ImportMapping;
+    websiteId: string;
+    apiUrl: string | null;
+  }): Promise<JobSummary> {
+    let detection;
+    try {
+      detection = await detectCsvFormat(input.path, input.overrides ?? {});
+    } catch (error) {
+      throw toIpcFailure(error);
+    }
+    const errors = validateMapping(input.mapping, detection.headers).filter(
+      (issue) => issue.severity === 'error',
+    );
+    if (errors.length > 0) {
+      throw new IpcFailure('mapping_invalid', errors.map((e) => e.message).join(' '));
+    }
+    let record: ImportJobRecord;
+    try {
+      record = await createImportJob(this.store, {
+        filePath: input.path,
+        layout: {
+          format: detection.format,
+          headers: detection.headers,
+          dataStartOffset: detection.dataStartOffset,
+          dataStartRow: detection.dataStartRow,
+        },
+        mapping: input.mapping,
+        websiteId: input.websiteId,
+        apiUrl: input.apiUrl,
+        options: { formatOverrides: input.overrides ?? {} },
+      });
+    } catch (error) {
+      throw toIpcFailure(error);
+    }
+    return this.run(record);
+  }
+
+  async resume(jobId: string): Promise<JobSummary> {
+    const record = await this.load(jobId);
+    if (this.live.has(jobId)) return this.summary(record);
+    if (!isResumableState(record.state)) {
+      throw new IpcFailure(
+        'invalid_state',
+        isFinishedJobState(record.state)
+          ? `This import is already ${record.state}. Start a new import to send the file again.`
+          : 'This import cannot be resumed in its present state.',
+      );
+    }
+    return this.run(record);
+  }
+
+  private async run(record: ImportJobRecord): Promise<JobSummary> {
+    const settings = await this.options.runSettings(record.websiteId);
+    const started = new Promise<void>((resolve, reject) => {
+      this.live.set(record.id, {
+        progress: null,
+        state: record.state,
+        message: null,
+        waitingUntil: null,
+        startedAt: Date.now(),
+        started: { resolve, reject },
+      });
+    });
+    this.options.engine.send({ type: 'job:run', jobId: record.id, settings });
+    try {
+      await started;
+    } catch (error) {
+      throw toIpcFailure(error);
+    }
+    return this.summary(await this.load(record.id));
+  }
+
+  async pause(jobId: string): Promise<JobSummary> {
+    const record = await this.load(jobId);
+    if (!this.live.has(jobId)) {
+      if (isFinishedJobState(record.state)) {
+        throw new IpcFailure('invalid_state', `This import is already ${record.state}.`);
+      }
+      return this.summary(record);
+    }
+    const ended = this.waitForEnd(jobId);
+    this.options.engine.send({ type: 'job:pause', jobId });
+    await ended;
+    return this.summary(await this.load(jobId));
+  }
+
+  async cancel(jobId: string): Promise<JobSummary> {
+    const record = await this.load(jobId);
+    if (this.live.has(jobId)) {
+      const ended = this.waitForEnd(jobId);
+      this.options.engine.send({ type: 'job:cancel', jobId });
+      await ended;
+      return this.summary(await this.load(jobId));
+    }
+    if (isFinishedJobState(record.state)) {
+      throw new IpcFailure('invalid_state', `This import is already ${record.state}.`);
+    }
+    const { cancelImportJob } = await import('../engine/import-jobs');
+    let cancelled: ImportJobRecord;
+    try {
+      cancelled = await cancelImportJob(this.store, jobId);
+    } catch (error) {
+      throw toIpcFailure(error);
+    }
+    const summary = this.summary(cancelled);
+    this.options.publish('import:stateChanged', {
+      job: summary,
+      previousState: STATE_NAMES[record.state],
+    });
+    return summary;
+  }
+
+  private readonly endWaiters = new Map<string, Array<() => void>>();
+  private waitForEnd(jobId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const list = this.endWaiters.get(jobId) ?? [];
+      list.push(resolve);
+      this.endWaiters.set(jobId, list);
+    });
+  }
+
+  async failedRowsPath(jobId: string): Promise<string> {
+    const path = this.store.paths(jobId).failedRows;
+    try {
+      await stat(path);
+    } catch {
+      throw new IpcFailure(
+        'not_found',
+        'This import has no failed rows file (no row failed or was skipped, or it is still running).',
+      );
+    }
+    return path;
+  }
+
+  async copyFailedRows(jobId: string, to: string): Promise<void> {
+    const from = await this.failedRowsPath(jobId);
+    try {
+      await copyFile(from, to);
+    } catch (error) {
+      throw toIpcFailure(error);
+    }
+  }
+
+  /** Pauses every running job (app quitting); their journals are durable anyway. */
+  async pauseAll(): Promise<void> {
+    await Promise.all(
+      [...this.live.keys()].map((jobId) => this.pause(jobId).catch(() => undefined)),
+    );
+  }
+
+  // ----------------------------------------------------------------------------------------
+  // Worker messages
+
+  private onWorkerMessage(message: WorkerMessage): void {
+    switch (message.type) {
+      case 'job:state': {
+        const { event } = message;
+        const live = this.live.get(event.jobId);
+        if (!live) return;
+        live.state = event.state;
+        live.message = event.message;
+        live.waitingUntil = event.waitingUntil;
+        live.started?.resolve();
+        live.started = null;
+        void this.publishState(event.jobId, event.previousState);
+        this.updateActivity();
+        if (event.state === 'waiting_for_connection') {
+          void this.notify(
+            'An import needs attention',
+            event.message ?? 'Crisp refused the connection. Open the app to fix it.',
+          );
+        }
+        break;
+      }
+      case 'job:progress': {
+        const live = this.live.get(message.progress.jobId);
+        if (!live) return;
+        live.progress = message.progress;
+        void this.publishProgress(message.progress.jobId);
+        this.updateActivity();
+        break;
+      }
+      case 'job:notice':
+        break;
+      case 'job:ended': {
+        const live = this.live.get(message.jobId);
+        this.live.delete(message.jobId);
+        if (message.error && live?.started) {
+          live.started.reject(deserializeError(message.error));
+        } else {
+          live?.started?.resolve();
+        }
+        for (const wake of this.endWaiters.get(message.jobId) ?? []) wake();
+        this.endWaiters.delete(message.jobId);
+        this.updateActivity();
+        void this.afterEnd(message.jobId, live ?? null, message.record);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private onWorkerCrash(reason: string): void {
+    for (const [jobId, live] of [...this.live]) {
+      this.live.delete(jobId);
+      live.started?.reject(new Error(`The import engine stopped (${reason}). Resume the import.`));
+      for (const wake of this.endWaiters.get(jobId) ?? []) wake();
+      this.endWaiters.delete(jobId);
+      void this.publishState(jobId, live.state);
+    }
+    this.updateActivity();
+  }
+
+  private async publishProgress(jobId: string): Promise<void> {
+    try {
+      const record = await this.store.load(jobId);
+      this.options.publish('import:progressed', this.summary(record));
+    } catch {
+      // The job folder is being written; the next progress event carries the figures.
+    }
+  }
+
+  private async publishState(jobId: string, previous: ImportJobState | null): Promise<void> {
+    try {
+      const record = await this.store.load(jobId);
+      this.options.publish('import:stateChanged', {
+        job: this.summary(record),
+        previousState: previous === null ? null : STATE_NAMES[previous],
+      });
+    } catch {
+      // Unreadable job: the list shows it as such.
+    }
+  }
+
+  private async afterEnd(
+    jobId: string,
+    live: LiveJob | null,
+    record: ImportJobRecord | null,
+  ): Promise<void> {
+    const final = record ?? (await this.store.load(jobId).catch(() => null));
+    if (!final) return;
+    this.reports.delete(jobId);
+    this.options.publish('import:stateChanged', {
+      job: this.summary(final),
+      previousState: live ? STATE_NAMES[live.state] : null,
+    });
+    const ranLong = live !== null && Date.now() - live.startedAt >= LONG_IMPORT_MS;
+    if (!ranLong) return;
+    const c = final.counters;
+    if (final.state === 'completed') {
+      await this.notify(
+        'Import finished',
+        `${fileName(final.file.path)}: ${c.created} created, ${c.updated} updated, ${c.skipped} skipped, ${c.failed} failed.`,
+      );
+    } else if (final.state === 'failed') {
+      await this.notify(
+        'Import stopped',
+        final.stateMessage ?? 'Open the app to see what happened.',
+      );
+    }
+  }
+
+  private async notify(title: string, body: string): Promise<void> {
+    if (await this.options.notificationsEnabled()) this.options.desktop.notify({ title, body });
+  }
+
+  private updateActivity(): void {
+    let sending = false;
+    let waiting = false;
+    let fraction: number | null = null;
+    for (const live of this.live.values()) {
+      if (live.state === 'running') sending = true;
+      if (live.state === 'waiting_for_quota' || live.state === 'waiting_for_connection')
+        waiting = true;
+      fraction = live.progress?.fraction ?? fraction ?? 0;
+    }
+    this.options.desktop.importActivity({
+      sending,
+      fraction: this.live.size === 0 ? null : fraction,
+      waiting: waiting && !sending,
+    });
+  }
+}
