@@ -75,6 +75,15 @@ function hash64(text: string): void {
   hashLow = h2 >>> 0;
 }
 
+/**
+ * The high 32 bits of the hash held in `slot` of a table of 2^bits slots (bits >= 16): the top
+ * 16 come from its home slot (the top `bits` bits of the hash), the next 16 from `middle`.
+ */
+function highOf(slot: number, distance: number, middle: number, bits: number): number {
+  const home = (slot - (distance - 1)) & ((1 << bits) - 1);
+  return (((home >>> (bits - 16)) << 16) | middle) >>> 0;
+}
+
 export class EmailIndex {
   #bits = MIN_BITS;
   #mask = (1 << MIN_BITS) - 1;
@@ -105,10 +114,9 @@ export class EmailIndex {
     hash64(email);
     const high = hashHigh;
     const low = hashLow;
-    const middle = high & 0xffff;
-    if (this.#find(high, low, middle)) return true;
-    if (this.#size + 1 > this.#limit) this.#grow(-1, 0, 0);
-    this.#insert(high >>> (32 - this.#bits), low, middle);
+    if (this.#find(high, low)) return true;
+    if (this.#size + 1 > this.#limit) this.#grow();
+    this.#insert(high, low);
     this.#size++;
     return false;
   }
@@ -116,12 +124,13 @@ export class EmailIndex {
   /** True when the email was added before. */
   has(email: string): boolean {
     hash64(email);
-    return this.#find(hashHigh, hashLow, hashHigh & 0xffff);
+    return this.#find(hashHigh, hashLow);
   }
 
-  #find(high: number, low: number, middle: number): boolean {
+  #find(high: number, low: number): boolean {
     const mask = this.#mask;
     const distances = this.#distance;
+    const middle = high & 0xffff;
     let slot = high >>> (32 - this.#bits);
     for (let d = 1; ; d++) {
       const stored = distances[slot] as number;
@@ -132,13 +141,22 @@ export class EmailIndex {
     }
   }
 
+  /**
+   * The high 32 bits of the hash stored in a slot: the top 16 from its home slot (the top
+   * `bits` bits of the hash, bits >= 16), the next 16 from the middle array.
+   */
+  #highOf(slot: number, distance: number, middle: number): number {
+    return highOf(slot, distance, middle, this.#bits);
+  }
+
   /** Robin Hood insertion of a hash that is not in the table. */
-  #insert(home: number, low: number, middle: number): void {
+  #insert(high: number, low: number): void {
     const mask = this.#mask;
     const distances = this.#distance;
     const lows = this.#low;
     const middles = this.#middle;
-    let slot = home;
+    let middle = high & 0xffff;
+    let slot = high >>> (32 - this.#bits);
     let d = 1;
     for (;;) {
       const stored = distances[slot] as number;
@@ -162,40 +180,35 @@ export class EmailIndex {
       slot = (slot + 1) & mask;
       d++;
       if (d > MAX_DISTANCE) {
-        // A run too long for the distance byte: double the table with the carried entry.
-        this.#grow((slot - (d - 1)) & mask, low, middle);
+        // A run too long for the distance byte: double the table, then place the carried entry.
+        const carriedHigh = this.#highOf(slot, d, middle);
+        this.#grow();
+        this.#insert(carriedHigh, low);
         return;
       }
     }
   }
 
-  /** Doubles the table; `pendingHome >= 0` adds one entry that is in no slot yet. */
-  #grow(pendingHome: number, pendingLow: number, pendingMiddle: number): void {
+  /** Doubles the table and moves every entry to its new home. */
+  #grow(): void {
     const oldBits = this.#bits;
     if (oldBits >= MAX_BITS) throw new Error('Too many distinct emails for the duplicate index.');
-    const oldMask = this.#mask;
     const oldLow = this.#low;
     const oldMiddle = this.#middle;
     const oldDistance = this.#distance;
-    const bits = oldBits + 1;
-    const capacity = 2 ** bits;
-    this.#bits = bits;
+    const count = oldDistance.length;
+    const capacity = count * 2;
+    this.#bits = oldBits + 1;
     this.#mask = capacity - 1;
     this.#limit = Math.floor(capacity * MAX_LOAD);
     this.#low = new Uint32Array(capacity);
     this.#middle = new Uint16Array(capacity);
     this.#distance = new Uint8Array(capacity);
-    // The new home bit is hash bit 63 - oldBits, which the middle 16 bits hold (oldBits >= 16).
-    const shift = 31 - oldBits;
-    for (let slot = 0; slot <= oldMask; slot++) {
+    for (let slot = 0; slot < count; slot++) {
       const d = oldDistance[slot] as number;
       if (d === 0) continue;
-      const middle = oldMiddle[slot] as number;
-      const oldHome = (slot - (d - 1)) & oldMask;
-      this.#insert((oldHome << 1) | ((middle >>> shift) & 1), oldLow[slot] as number, middle);
-    }
-    if (pendingHome >= 0) {
-      this.#insert((pendingHome << 1) | ((pendingMiddle >>> shift) & 1), pendingLow, pendingMiddle);
+      // #insert takes the full high half, so a nested doubling (a long run) stays correct.
+      this.#insert(highOf(slot, d, oldMiddle[slot] as number, oldBits), oldLow[slot] as number);
     }
   }
 }

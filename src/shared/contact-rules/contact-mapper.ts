@@ -241,10 +241,14 @@ export function compileContactMapper(
       issues.push(contactIssue(row, undefined, 'email_missing', say.emailMissing()));
     } else {
       let cell = fields[email.index] ?? '';
-      let packed: string[] | undefined;
+      // With a separator for packed values, the first is the email and the others are extra.
+      let packedExtra: string[] = [];
       if (email.multiValue !== null) {
-        packed = splitValues(cell, email.multiValue);
-        cell = packed.length > 1 ? (packed.shift() as string) : cell;
+        const packed = splitValues(cell, email.multiValue);
+        if (packed.length > 1) {
+          cell = packed[0] as string;
+          packedExtra = packed.slice(1);
+        }
       }
       const reading = normalizeEmail(cell);
       if (!reading.ok) {
@@ -255,14 +259,11 @@ export function compileContactMapper(
         );
       } else {
         address = reading.email;
-        if (reading.dropped.length > 0) {
+        const dropped =
+          packedExtra.length > 0 ? [...reading.dropped, ...packedExtra] : reading.dropped;
+        if (dropped.length > 0) {
           issues.push(
-            contactIssue(
-              row,
-              email.label,
-              'email_multiple',
-              say.emailMultiple(address, reading.dropped),
-            ),
+            contactIssue(row, email.label, 'email_multiple', say.emailMultiple(address, dropped)),
           );
         } else if (reading.cleanedFrom !== undefined) {
           issues.push(
