@@ -31,7 +31,7 @@ export const DEFAULT_CHUNK_BYTES = 64 * 1024;
 export interface ReadCsvOptions {
   /** Byte offset of a record start that this reader produced (resume). Default: first data record. */
   startOffset?: number;
-  /** Row number of the record at `startOffset`. Default: its row when reading from the start. */
+  /** Row number of the record at `startOffset` (required with it, unless it is the data start). */
   startRow?: number;
   signal?: AbortSignal;
   /** Bytes per read. For tests (tiny chunks put character and record boundaries everywhere). */
@@ -83,8 +83,15 @@ export async function* readCsvBatches(
     }
     const bomLength = detection.bomLength ?? 0;
     let startOffset = options.startOffset ?? detection.dataStartOffset;
-    const startRow =
-      options.startRow ?? (options.startOffset === undefined ? detection.dataStartRow : 1);
+    if (
+      options.startOffset !== undefined &&
+      options.startRow === undefined &&
+      options.startOffset !== detection.dataStartOffset
+    ) {
+      // A programming error, not a problem with the file: rows would be numbered wrongly.
+      throw new TypeError('readCsvBatches: startRow is required with startOffset');
+    }
+    const startRow = options.startRow ?? detection.dataStartRow;
     if (startOffset < bomLength) startOffset = bomLength;
     if (startOffset > stat.size || !Number.isInteger(startOffset)) {
       throw new CsvFileError(
