@@ -46,7 +46,9 @@ function senderFor(crisp: FakeCrisp): ContactSender {
 }
 
 async function rateRun(retryAfter: 'none' | 'seconds'): Promise<void> {
-  const crisp = await startFakeCrisp({ rateLimit: { perSecond: R, status: 'alternate', retryAfter } });
+  const crisp = await startFakeCrisp({
+    rateLimit: { perSecond: R, status: 'alternate', retryAfter },
+  });
   const sender = senderFor(crisp);
   const started = Date.now();
   const runMs = SECONDS * 1000;
@@ -84,7 +86,12 @@ async function requestsRun(kind: FileKind): Promise<void> {
   crisp.seedProfiles(
     emails
       .filter((_, i) => kind.existing(i))
-      .map((email) => ({ email, person: { nickname: 'Old name', employment: { title: 'CTO' } }, segments: ['old'], data: { a: 1 } })),
+      .map((email) => ({
+        email,
+        person: { nickname: 'Old name', employment: { title: 'CTO' } },
+        segments: ['old'],
+        data: { a: 1 },
+      })),
   );
   const sender = senderFor(crisp);
   let next = 0;
@@ -96,7 +103,10 @@ async function requestsRun(kind: FileKind): Promise<void> {
   };
   await Promise.all(Array.from({ length: 16 }, worker));
   const requests = crisp.requestLog().length;
-  const naive = emails.reduce((sum, _, i) => sum + (kind.existing(i) ? 3 : 1) + (kind.withData ? 1 : 0), 0);
+  const naive = emails.reduce(
+    (sum, _, i) => sum + (kind.existing(i) ? 3 : 1) + (kind.withData ? 1 : 0),
+    0,
+  );
   const stats = sender.stats();
   const ours = requests / CONTACTS;
   console.log(
@@ -106,11 +116,15 @@ async function requestsRun(kind: FileKind): Promise<void> {
   await crisp.close();
 }
 
-console.log(`Rate against an unpublished per-route limit (R = ${R}/s, ${SECONDS} s per run, 429/420 alternating)`);
+console.log(
+  `Rate against an unpublished per-route limit (R = ${R}/s, ${SECONDS} s per run, 429/420 alternating)`,
+);
 await rateRun('none');
 await rateRun('seconds');
 
-console.log(`\nRequests per contact (${CONTACTS} contacts per file; naive = create, on 409 read + update, then data)`);
+console.log(
+  `\nRequests per contact (${CONTACTS} contacts per file; naive = create, on 409 read + update, then data)`,
+);
 const files: FileKind[] = [
   { label: 'new contacts', existing: () => false, withData: false },
   { label: 'new contacts + custom data', existing: () => false, withData: true },

@@ -11,14 +11,22 @@ import {
   RateController,
   type ContactOutcome,
 } from '../../src/main/engine/contact-sending';
-import { clientFor, contact, fakeCrisp, sendAll, senderFor, waitForState } from './contact-sending-support';
+import {
+  clientFor,
+  contact,
+  fakeCrisp,
+  sendAll,
+  senderFor,
+  waitForState,
+} from './contact-sending-support';
 
 let crisp: FakeCrisp;
 afterEach(async () => {
   await crisp?.close();
 });
 
-const list = (n: number, prefix = 'c'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
+const list = (n: number, prefix = 'c'): string[] =>
+  Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
 
 function expectAllCreated(outcomes: ContactOutcome[], emails: string[]): void {
   expect(outcomes.filter((o) => o.kind !== 'created')).toEqual([]);
@@ -33,37 +41,49 @@ describe('rate limits (429 and 420)', () => {
     ['alternate', 'none'],
     [429, 'seconds'],
     ['alternate', 'seconds'],
-  ] as const)('answered %s with Retry-After %s: every contact arrives, none fails', async (status, retryAfter) => {
-    crisp = await fakeCrisp({ rateLimit: { perSecond: 20, burst: 5, status, retryAfter } });
-    const sender = senderFor(crisp, { rate: new RateController({ initialRate: 60 }) });
-    const emails = list(60);
-    const outcomes = await sendAll(sender, emails.map((e) => contact(e, { segments: ['imported'] })));
-    expectAllCreated(outcomes, emails);
-    const log = crisp.requestLog();
-    const limited = log.filter((r) => r.status === 429 || r.status === 420);
-    expect(limited.length).toBeGreaterThan(0);
-    if (status === 420) expect(limited.every((r) => r.status === 420)).toBe(true);
-    if (retryAfter === 'seconds') {
-      // Honoured: nothing new reaches that route while the Retry-After runs.
-      for (const answer of limited) {
-        const early = log.filter((r) => r.route === answer.route && r.at > answer.at + 100 && r.at < answer.at + 900);
-        expect(early).toEqual([]);
+  ] as const)(
+    'answered %s with Retry-After %s: every contact arrives, none fails',
+    async (status, retryAfter) => {
+      crisp = await fakeCrisp({ rateLimit: { perSecond: 20, burst: 5, status, retryAfter } });
+      const sender = senderFor(crisp, { rate: new RateController({ initialRate: 60 }) });
+      const emails = list(60);
+      const outcomes = await sendAll(
+        sender,
+        emails.map((e) => contact(e, { segments: ['imported'] })),
+      );
+      expectAllCreated(outcomes, emails);
+      const log = crisp.requestLog();
+      const limited = log.filter((r) => r.status === 429 || r.status === 420);
+      expect(limited.length).toBeGreaterThan(0);
+      if (status === 420) expect(limited.every((r) => r.status === 420)).toBe(true);
+      if (retryAfter === 'seconds') {
+        // Honoured: nothing new reaches that route while the Retry-After runs.
+        for (const answer of limited) {
+          const early = log.filter(
+            (r) => r.route === answer.route && r.at > answer.at + 100 && r.at < answer.at + 900,
+          );
+          expect(early).toEqual([]);
+        }
       }
-    }
-    expect(sender.stats().rateLimited).toBe(limited.length);
-  });
+      expect(sender.stats().rateLimited).toBe(limited.length);
+    },
+  );
 });
 
 describe('daily quota', () => {
-  it("pauses when Crisp says the quota is spent, fails no row, and goes on after the reset", async () => {
+  it('pauses when Crisp says the quota is spent, fails no row, and goes on after the reset', async () => {
     crisp = await fakeCrisp({ dailyQuota: { limit: 25 } });
     const sender = senderFor(crisp, { budget: new QuotaBudget({ tier: 'website' }) });
     const emails = list(40);
     let settled = 0;
-    const pending = emails.map((e) => sender.send(contact(e, { segments: ['imported'] })).finally(() => (settled += 1)));
+    const pending = emails.map((e) =>
+      sender.send(contact(e, { segments: ['imported'] })).finally(() => (settled += 1)),
+    );
     const paused = await waitForState(sender, (s) => typeof s === 'object' && s.paused === 'quota');
     expect(paused).toMatchObject({ paused: 'quota', message: expect.stringContaining('quota') });
-    expect(typeof paused === 'object' && paused.paused === 'quota' && paused.resumesAt).toBeGreaterThan(Date.now());
+    expect(
+      typeof paused === 'object' && paused.paused === 'quota' && paused.resumesAt,
+    ).toBeGreaterThan(Date.now());
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(settled).toBe(25);
     crisp.resetQuota();
@@ -81,9 +101,16 @@ describe('daily quota', () => {
     const states: unknown[] = [];
     sender.on('state', (s) => states.push(s));
     const emails = list(15);
-    const outcomes = await sendAll(sender, emails.map((e) => contact(e, { segments: ['imported'] })), 4);
+    const outcomes = await sendAll(
+      sender,
+      emails.map((e) => contact(e, { segments: ['imported'] })),
+      4,
+    );
     expectAllCreated(outcomes, emails);
-    expect(states[0]).toMatchObject({ paused: 'quota', message: expect.stringContaining('budget') });
+    expect(states[0]).toMatchObject({
+      paused: 'quota',
+      message: expect.stringContaining('budget'),
+    });
     expect(states.at(-1)).toBe('sending');
     expect(budget.used).toBe(5);
   });
@@ -94,7 +121,10 @@ describe('server errors, resets and slow answers', () => {
     crisp = await fakeCrisp({ faults: { serverErrorRate: 0.3, seed: 7 } });
     const sender = senderFor(crisp, { retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
     const emails = list(80);
-    const outcomes = await sendAll(sender, emails.map((e) => contact(e, { segments: ['imported'], data: { n: 1 } })));
+    const outcomes = await sendAll(
+      sender,
+      emails.map((e) => contact(e, { segments: ['imported'], data: { n: 1 } })),
+    );
     expectAllCreated(outcomes, emails);
     expect(crisp.requestLog().some((r) => r.status >= 500)).toBe(true);
     expect(crisp.getProfile('c3@example.com')?.data).toEqual({ n: 1 });
@@ -105,26 +135,39 @@ describe('server errors, resets and slow answers', () => {
     const sender = senderFor(crisp, { retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 } });
     const outcome = await sender.send(contact('down@example.com'));
     expect(outcome).toMatchObject({ kind: 'failed', retryable: true, requests: 3 });
-    expect(outcome.kind === 'failed' && outcome.reason).toMatch(/Crisp had a problem answering \(HTTP 50\d.*not a JSON answer\)/);
+    expect(outcome.kind === 'failed' && outcome.reason).toMatch(
+      /Crisp had a problem answering \(HTTP 50\d.*not a JSON answer\)/,
+    );
   });
 
   it('handles connection resets, including a create whose answer was lost (409 is the update it is)', async () => {
     crisp = await fakeCrisp({ faults: { connectionResetRate: 0.3, seed: 11 } });
     const sender = senderFor(crisp, { retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
     const emails = list(80);
-    const outcomes = await sendAll(sender, emails.map((e) => contact(e, { segments: ['imported'] })));
+    const outcomes = await sendAll(
+      sender,
+      emails.map((e) => contact(e, { segments: ['imported'] })),
+    );
     expectAllCreated(outcomes, emails);
     const log = crisp.requestLog();
-    const lostCreates = log.filter((r) => r.outcome === 'reset' && r.route === 'POST /people/profile' && r.status === 201);
+    const lostCreates = log.filter(
+      (r) => r.outcome === 'reset' && r.route === 'POST /people/profile' && r.status === 201,
+    );
     expect(lostCreates.length).toBeGreaterThan(0);
     expect(log.filter((r) => r.status === 409).length).toBeGreaterThanOrEqual(lostCreates.length);
   });
 
   it('gives up on answers slower than the timeout and sends again without duplicates', async () => {
     crisp = await fakeCrisp({ faults: { slowRate: 0.2, slowMs: 1_000, seed: 5 } });
-    const sender = senderFor(crisp, { timeoutMs: 250, retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 } });
+    const sender = senderFor(crisp, {
+      timeoutMs: 250,
+      retry: { maxAttempts: 10, baseDelayMs: 5, maxDelayMs: 50 },
+    });
     const emails = list(40);
-    const outcomes = await sendAll(sender, emails.map((e) => contact(e, { segments: ['imported'] })));
+    const outcomes = await sendAll(
+      sender,
+      emails.map((e) => contact(e, { segments: ['imported'] })),
+    );
     expectAllCreated(outcomes, emails);
     expect(sender.stats().byRoute['POST /people/profile']?.['timeout']).toBeGreaterThan(0);
   });
@@ -147,8 +190,14 @@ describe('connection problems pause the whole import', () => {
         return o;
       }),
     );
-    const paused = await waitForState(sender, (s) => typeof s === 'object' && s.paused === 'connection');
-    expect(paused).toMatchObject({ problem: 'auth', message: expect.stringContaining('did not accept the token') });
+    const paused = await waitForState(
+      sender,
+      (s) => typeof s === 'object' && s.paused === 'connection',
+    );
+    expect(paused).toMatchObject({
+      problem: 'auth',
+      message: expect.stringContaining('did not accept the token'),
+    });
     expect(JSON.stringify(paused)).not.toContain(crisp.token.key);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(failed).toBe(0);
@@ -163,7 +212,10 @@ describe('connection problems pause the whole import', () => {
       { apiUrl: crisp.url, websiteId: '00000000-0000-4000-8000-000000000000', ...crisp.token },
       { timeoutMs: 2_000 },
     );
-    const misdirected = new ContactSender(wrong, { emptyCells: 'clear', rate: new RateController() });
+    const misdirected = new ContactSender(wrong, {
+      emptyCells: 'clear',
+      rate: new RateController(),
+    });
     const pending = misdirected.send(contact('a@example.com', { segments: ['imported'] }));
     const paused = await waitForState(misdirected, (s) => typeof s === 'object');
     expect(paused).toMatchObject({ paused: 'connection', problem: 'not_subscribed' });

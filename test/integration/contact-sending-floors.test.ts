@@ -5,7 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeCrisp } from '../../src/main/engine/fake-crisp';
-import { contact, fakeCrisp, requestsPerContact, sendAll, senderFor } from './contact-sending-support';
+import {
+  contact,
+  fakeCrisp,
+  requestsPerContact,
+  sendAll,
+  senderFor,
+} from './contact-sending-support';
 
 const N = 300;
 let crisp: FakeCrisp;
@@ -18,18 +24,31 @@ function emails(prefix: string): string[] {
 }
 
 function seedExisting(list: string[]): void {
-  crisp.seedProfiles(list.map((email) => ({ email, person: { nickname: 'Old' }, segments: ['old'], data: { a: 1 } })));
+  crisp.seedProfiles(
+    list.map((email) => ({
+      email,
+      person: { nickname: 'Old' },
+      segments: ['old'],
+      data: { a: 1 },
+    })),
+  );
 }
 
 describe('requests per contact', () => {
   it('new contacts: 1.0 without custom data, 2.0 with', async () => {
     crisp = await fakeCrisp();
     const sender = senderFor(crisp);
-    const plain = await sendAll(sender, emails('p').map((e) => contact(e, { segments: ['new'] })));
+    const plain = await sendAll(
+      sender,
+      emails('p').map((e) => contact(e, { segments: ['new'] })),
+    );
     expect(plain.every((o) => o.kind === 'created')).toBe(true);
     expect(requestsPerContact(crisp, N)).toBe(1);
     crisp.clearRequestLog();
-    await sendAll(sender, emails('d').map((e) => contact(e, { data: { plan: 'pro' } })));
+    await sendAll(
+      sender,
+      emails('d').map((e) => contact(e, { data: { plan: 'pro' } })),
+    );
     expect(requestsPerContact(crisp, N)).toBe(2);
   });
 
@@ -37,24 +56,39 @@ describe('requests per contact', () => {
     crisp = await fakeCrisp();
     seedExisting([...emails('e'), ...emails('f')]);
     const sender = senderFor(crisp);
-    const plain = await sendAll(sender, emails('e').map((e) => contact(e, { segments: ['imported'] })));
+    const plain = await sendAll(
+      sender,
+      emails('e').map((e) => contact(e, { segments: ['imported'] })),
+    );
     expect(plain.every((o) => o.kind === 'updated')).toBe(true);
     expect(requestsPerContact(crisp, N)).toBeLessThanOrEqual(2.2);
     expect(sender.plan).toBe('look-up-first');
     crisp.clearRequestLog();
-    await sendAll(sender, emails('f').map((e) => contact(e, { segments: ['imported'], data: { plan: 'pro' } })));
+    await sendAll(
+      sender,
+      emails('f').map((e) => contact(e, { segments: ['imported'], data: { plan: 'pro' } })),
+    );
     expect(requestsPerContact(crisp, N)).toBeLessThanOrEqual(3.2);
-    expect(crisp.getProfile('f7@example.com')).toMatchObject({ segments: ['old', 'imported'], data: { a: 1, plan: 'pro' } });
+    expect(crisp.getProfile('f7@example.com')).toMatchObject({
+      segments: ['old', 'imported'],
+      data: { a: 1, plan: 'pro' },
+    });
   });
 
   it('switches back to create first when the file turns to new contacts', async () => {
     crisp = await fakeCrisp();
     seedExisting(emails('e'));
     const sender = senderFor(crisp);
-    await sendAll(sender, emails('e').map((e) => contact(e, { segments: ['x'] })));
+    await sendAll(
+      sender,
+      emails('e').map((e) => contact(e, { segments: ['x'] })),
+    );
     expect(sender.plan).toBe('look-up-first');
     crisp.clearRequestLog();
-    await sendAll(sender, emails('n').map((e) => contact(e)));
+    await sendAll(
+      sender,
+      emails('n').map((e) => contact(e)),
+    );
     expect(sender.plan).toBe('create-first');
     expect(requestsPerContact(crisp, N)).toBeLessThan(1.2);
   });

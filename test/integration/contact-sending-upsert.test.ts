@@ -12,7 +12,9 @@ describe('ContactSender upsert by Crisp merge rules (fake Crisp over loopback)',
     crisp = await fakeCrisp();
     const sender = senderFor(crisp);
     const plain = await sender.send(contact('new@example.com', { segments: ['lead'] }));
-    const withData = await sender.send(contact('data@example.com', { data: { plan: 'pro', seats: 3 } }));
+    const withData = await sender.send(
+      contact('data@example.com', { data: { plan: 'pro', seats: 3 } }),
+    );
     expect(plain).toMatchObject({ kind: 'created', requests: 1 });
     expect(withData).toMatchObject({ kind: 'created', requests: 2 });
     expect(crisp.getProfile('new@example.com')).toMatchObject({
@@ -61,7 +63,9 @@ describe('ContactSender upsert by Crisp merge rules (fake Crisp over loopback)',
     crisp = await fakeCrisp();
     crisp.seedProfiles([{ email: 'k@example.com', person: { nickname: 'K' }, data: { ltv: 10 } }]);
     const sender = senderFor(crisp, { emptyCells: 'keep' });
-    await sender.send(contact('k@example.com', { data: { plan: 'pro' }, clearedDataKeys: ['ltv'] }));
+    await sender.send(
+      contact('k@example.com', { data: { plan: 'pro' }, clearedDataKeys: ['ltv'] }),
+    );
     expect(crisp.getProfile('k@example.com')?.data).toEqual({ ltv: 10, plan: 'pro' });
   });
 
@@ -89,12 +93,24 @@ describe('ContactSender upsert by Crisp merge rules (fake Crisp over loopback)',
 
   it('never loses a segment when rows for one email arrive at the same time', async () => {
     crisp = await fakeCrisp({ readCacheMs: 60_000 });
-    crisp.seedProfiles([{ email: 'busy@example.com', person: { nickname: 'Busy' }, segments: ['old'] }]);
+    crisp.seedProfiles([
+      { email: 'busy@example.com', person: { nickname: 'Busy' }, segments: ['old'] },
+    ]);
     const sender = senderFor(crisp);
-    const rows = ['s1', 's2', 's3', 's4', 's5', 's6'].map((s) => contact('busy@example.com', { segments: [s] }));
+    const rows = ['s1', 's2', 's3', 's4', 's5', 's6'].map((s) =>
+      contact('busy@example.com', { segments: [s] }),
+    );
     const outcomes = await Promise.all(rows.map((row) => sender.send(row)));
     expect(outcomes.every((o) => o.kind === 'updated')).toBe(true);
-    expect(crisp.getProfile('busy@example.com')?.segments).toEqual(['old', 's1', 's2', 's3', 's4', 's5', 's6']);
+    expect(crisp.getProfile('busy@example.com')?.segments).toEqual([
+      'old',
+      's1',
+      's2',
+      's3',
+      's4',
+      's5',
+      's6',
+    ]);
     // One read for the whole group: later rows merge locally.
     expect(crisp.requestLog().filter((r) => r.method === 'GET')).toHaveLength(1);
   });

@@ -1,7 +1,11 @@
 /** The Crisp client over real HTTP on loopback, against the fake Crisp server. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeCrisp } from '../../src/main/engine/fake-crisp';
-import { CrispClient, CrispRequestError, type CrispExchange } from '../../src/main/engine/crisp-client';
+import {
+  CrispClient,
+  CrispRequestError,
+  type CrispExchange,
+} from '../../src/main/engine/crisp-client';
 import { clientFor, fakeCrisp } from './contact-sending-support';
 
 let crisp: FakeCrisp;
@@ -29,14 +33,26 @@ describe('CrispClient', () => {
       person: { nickname: 'Jane' },
       segments: ['a'],
     });
-    expect(created).toMatchObject({ status: 201, reason: 'added', data: { people_id: expect.any(String) } });
+    expect(created).toMatchObject({
+      status: 201,
+      reason: 'added',
+      data: { people_id: expect.any(String) },
+    });
     expect(await client.profileExists('jane+crm@example.com')).toBe(true);
     expect(await client.profileExists('nobody@example.com')).toBe(false);
     await client.updateProfile('jane+crm@example.com', { segments: ['a', 'b'] });
     await client.updateData('jane+crm@example.com', { plan: 'pro', seats: 2, trial: false });
     const read = await client.getProfile('jane+crm@example.com');
-    expect(read.data).toMatchObject({ email: 'jane+crm@example.com', segments: ['a', 'b'], person: { nickname: 'Jane' } });
-    expect((await client.getData(created.data.people_id)).data).toEqual({ plan: 'pro', seats: 2, trial: false });
+    expect(read.data).toMatchObject({
+      email: 'jane+crm@example.com',
+      segments: ['a', 'b'],
+      person: { nickname: 'Jane' },
+    });
+    expect((await client.getData(created.data.people_id)).data).toEqual({
+      plan: 'pro',
+      seats: 2,
+      trial: false,
+    });
     expect((await client.getStats()).data.total).toBe(1);
     expect(exchanges.map((e) => `${e.route} ${e.status}`)).toEqual([
       'POST /people/profile 201',
@@ -51,13 +67,18 @@ describe('CrispClient', () => {
     expect(exchanges[0]?.headers?.get('request-id')).toBeTruthy();
   });
 
-  it('tells error answers apart by kind, with Crisp\'s message', async () => {
+  it("tells error answers apart by kind, with Crisp's message", async () => {
     crisp = await fakeCrisp();
     const client = clientFor(crisp);
     await client.createProfile({ email: 'a@example.com', person: { nickname: 'A' } });
-    expect((await failure(client.createProfile({ email: 'a@example.com', person: { nickname: 'A' } }))).kind).toBe('exists');
+    expect(
+      (await failure(client.createProfile({ email: 'a@example.com', person: { nickname: 'A' } })))
+        .kind,
+    ).toBe('exists');
     expect((await failure(client.getProfile('b@example.com'))).kind).toBe('not_found');
-    const invalid = await failure(client.createProfile({ email: 'nope', person: { nickname: 'A' } }));
+    const invalid = await failure(
+      client.createProfile({ email: 'nope', person: { nickname: 'A' } }),
+    );
     expect(invalid).toMatchObject({ kind: 'invalid_data', status: 400, reason: 'invalid_data' });
     expect(invalid.message).toContain(invalid.crispMessage);
     crisp.revokeToken();
@@ -68,16 +89,27 @@ describe('CrispClient', () => {
 
   it('says when the website is not bound to the token, or the tier is wrong', async () => {
     crisp = await fakeCrisp({ tierMismatch: { status: 403, reason: 'restricted_route_tier' } });
-    const other = new CrispClient({ apiUrl: crisp.url, websiteId: 'ffffffff-0000-4000-8000-000000000000', ...crisp.token });
+    const other = new CrispClient({
+      apiUrl: crisp.url,
+      websiteId: 'ffffffff-0000-4000-8000-000000000000',
+      ...crisp.token,
+    });
     expect((await failure(other.getStats())).kind).toBe('not_subscribed');
-    const wrongTier = new CrispClient({ apiUrl: crisp.url, websiteId: crisp.websiteId, ...crisp.token, tier: 'plugin' });
+    const wrongTier = new CrispClient({
+      apiUrl: crisp.url,
+      websiteId: crisp.websiteId,
+      ...crisp.token,
+      tier: 'plugin',
+    });
     const error = await failure(wrongTier.getStats());
     expect(error.kind).toBe('forbidden');
     expect(error.message).toContain('this kind of token may not use this request');
   });
 
   it('reports 429 with its Retry-After, 5xx HTML pages, timeouts and resets by kind', async () => {
-    crisp = await fakeCrisp({ rateLimit: { perSecond: 1, burst: 1, status: 429, retryAfter: 'seconds' } });
+    crisp = await fakeCrisp({
+      rateLimit: { perSecond: 1, burst: 1, status: 429, retryAfter: 'seconds' },
+    });
     const client = clientFor(crisp, { timeoutMs: 200 });
     await client.getStats();
     const limited = await failure(client.getStats());
@@ -103,6 +135,9 @@ describe('CrispClient', () => {
     await crisp.close();
     const client = new CrispClient({ apiUrl: url, websiteId: crisp.websiteId, ...crisp.token });
     const error = await failure(client.getStats());
-    expect(error).toMatchObject({ kind: 'network', message: 'Could not reach Crisp: the connection was refused.' });
+    expect(error).toMatchObject({
+      kind: 'network',
+      message: 'Could not reach Crisp: the connection was refused.',
+    });
   });
 });

@@ -89,7 +89,10 @@ describe('mergeIntoProfile', () => {
   });
 
   it('sends only the top-level fields that change', () => {
-    const { update } = mergeIntoProfile(existing, contact({ nickname: 'Janet', segments: ['new'] }));
+    const { update } = mergeIntoProfile(
+      existing,
+      contact({ nickname: 'Janet', segments: ['new'] }),
+    );
     expect(update).toEqual({ segments: ['VIP', 'lead', 'new'] });
   });
 });

@@ -19,7 +19,11 @@ describe('QuotaBudget', () => {
   it('stops at the allowance and starts again after midnight UTC', () => {
     const time = clock('2026-03-10T22:00:00Z');
     const budget = new QuotaBudget({ tier: 'plugin', dailyLimit: 3, now: time.now });
-    expect([budget.tryConsume(), budget.tryConsume(), budget.tryConsume()]).toEqual([true, true, true]);
+    expect([budget.tryConsume(), budget.tryConsume(), budget.tryConsume()]).toEqual([
+      true,
+      true,
+      true,
+    ]);
     expect(budget.tryConsume()).toBe(false);
     expect(budget.spent).toBe(true);
     expect(budget.resumesAt).toBe(at('2026-03-11T00:00:00Z'));
@@ -29,7 +33,11 @@ describe('QuotaBudget', () => {
 
   it('uses a configured reset time', () => {
     const time = clock('2026-03-10T06:00:00Z');
-    const budget = new QuotaBudget({ tier: 'website', resetTimeUtc: { hour: 8, minute: 30 }, now: time.now });
+    const budget = new QuotaBudget({
+      tier: 'website',
+      resetTimeUtc: { hour: 8, minute: 30 },
+      now: time.now,
+    });
     expect(budget.nextResetAt).toBe(at('2026-03-10T08:30:00Z'));
   });
 

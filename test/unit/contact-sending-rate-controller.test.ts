@@ -42,7 +42,9 @@ function simulate(options: {
       permit.release();
     }
   };
-  const run = Promise.all(Array.from({ length: options.workers ?? 16 }, worker)).then(() => undefined);
+  const run = Promise.all(Array.from({ length: options.workers ?? 16 }, worker)).then(
+    () => undefined,
+  );
   return { sent, controller, run };
 }
 
@@ -103,7 +105,14 @@ describe('RateController', () => {
     const controller = new RateController({ now: () => Date.now(), initialRate: 10 });
     for (let i = 0; i < 30; i += 1) {
       const permit = await controller.acquire(ROUTE);
-      controller.observe({ route: ROUTE, method: 'POST', status: 201, reason: 'added', startedAt: Date.now(), durationMs: 1 });
+      controller.observe({
+        route: ROUTE,
+        method: 'POST',
+        status: 201,
+        reason: 'added',
+        startedAt: Date.now(),
+        durationMs: 1,
+      });
       permit.release();
       await vi.advanceTimersByTimeAsync(500);
     }
