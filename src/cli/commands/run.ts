@@ -1,4 +1,537 @@
-import type { Command } from 'commander';
+// `crisp-import run <file>`: imports a CSV file into Crisp as a durable job that survives Ctrl-C,
+// quota waits, lost connections and crashes, and resumes where it stopped.
+import { resolve as resolvePath } from 'node:path';
+import { Option, type Command } from 'commander';
+import { z } from 'zod';
+import { ImportMapping } from '../../shared/column-mapping';
+import { validateMapping } from '../../shared/contact-rules';
+import { CsvEncoding, type CsvDelimiter, type CsvFormat } from '../../shared/csv-format';
+import { findBuiltInPreset, mappingFromSourcePreset } from '../../shared/source-presets';
+import { readJsonFile } from '../../main/engine/app-settings/json-file';
+import { resolveStateDir } from '../../main/engine/app-settings/state-dir';
+import { resolveCrispConnection } from '../../main/engine/credentials';
+import { WebsiteId } from '../../main/engine/credentials/crisp-connection';
+import type { CrispConnection } from '../../main/engine/crisp-client';
+import { CsvFileError, detectCsvFormat, type CsvDetection } from '../../main/engine/csv-reader';
+import type { FakeCrisp } from '../../main/engine/fake-crisp';
+import {
+  cancelImportJob,
+  createEngineParts,
+  createImportJob,
+  FileChangedError,
+  hashMapping,
+  ImportJobRunner,
+  ImportJobStore,
+  type ImportJobProgress,
+  type ImportJobRecord,
+} from '../../main/engine/import-jobs';
+import {
+  mappingFromUserPreset,
+  PresetStore,
+  proposeMappingForHeaders,
+} from '../../main/engine/presets';
+import { CliError, EXIT } from '../exit-codes';
 
-/** Registers the `run` command(s). Not implemented yet. */
-export function registerRunCommand(_program: Command): void {}
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]+$/, `${what} must be a whole number`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, `${what} must be at least ${min}`)
+        .max(max, `${what} must be at most ${max}`),
+    );
+
+const DELIMITER_WORDS: Record<string, CsvDelimiter> = {
+  ',': ',',
+  comma: ',',
+  ';': ';',
+  semicolon: ';',
+  tab: '\t',
+  '\t': '\t',
+  '\\t': '\t',
+  '|': '|',
+  pipe: '|',
+};
+
+const RunArgs = z.object({
+  file: z.string().min(1, 'say which CSV file to import'),
+  website: z.string().optional(),
+  apiUrl: z.string().optional(),
+  sandbox: z.boolean().optional(),
+  mapping: z.string().optional(),
+  preset: z.string().optional(),
+  stateDir: z.string().optional(),
+  dryRun: z.boolean().optional(),
+  checkExisting: z.boolean().optional(),
+  restart: z.boolean().optional(),
+  json: z.boolean().optional(),
+  delimiter: z
+    .string()
+    .transform((d, ctx) => {
+      const value = DELIMITER_WORDS[d.toLowerCase()];
+      if (!value) {
+        ctx.addIssue({ code: 'custom', message: '--delimiter must be one of , ; tab |' });
+        return z.NEVER;
+      }
+      return value;
+    })
+    .optional(),
+  encoding: z
+    .string()
+    .transform((e) => e.toLowerCase())
+    .pipe(
+      z.enum(CsvEncoding.options, {
+        message: `--encoding must be one of ${CsvEncoding.options.join(', ')}`,
+      }),
+    )
+    .optional(),
+  header: z.boolean().optional(),
+  keepEmpty: z.boolean().optional(),
+  dailyBudget: wholeNumber('--daily-budget', 1, 100_000_000).optional(),
+  reserve: wholeNumber('--reserve', 0, 100_000_000).optional(),
+  exitOnWait: z.boolean().optional(),
+  checkEvery: wholeNumber('--check-every', 1, 86_400).optional(),
+});
+type RunArgs = z.infer<typeof RunArgs>;
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description(
+      'Import a CSV file into Crisp. The import is a job that survives Ctrl-C, quota waits and crashes: run the same command again to resume it.',
+    )
+    .argument('<file>', 'the CSV file to import')
+    .option('--website <id>', 'Crisp website id (Settings > Website Settings > Setup Instructions)')
+    .option('--api-url <url>', 'Crisp API address (default https://api.crisp.chat)')
+    .option('--sandbox', 'import into a fake Crisp server started for this run (no account needed)')
+    .option('--mapping <file>', 'a mapping JSON file saying what each column becomes')
+    .option(
+      '--preset <name>',
+      'a saved preset, or a built-in one (e.g. the export of a known tool)',
+    )
+    .option('--state-dir <dir>', "where jobs are kept (default: the desktop app's folder)")
+    .option('--dry-run', 'check everything and say what would be created or updated; write nothing')
+    .option('--check-existing', 'with --dry-run: ask Crisp which contacts exist (one read each)')
+    .option('--restart', 'start a new import even if an unfinished one exists for this file')
+    .option('--json', 'print one JSON object at the end instead of text')
+    .option('--delimiter <char>', 'column separator: , ; tab | (default: detected)')
+    .option(
+      '--encoding <name>',
+      `text encoding: ${CsvEncoding.options.join(', ')} (default: detected)`,
+    )
+    .option('--no-header', 'the first row holds data, not column names')
+    .option(
+      '--keep-empty',
+      'an empty custom data cell keeps the existing value (default: clears it)',
+    )
+    .option(
+      '--daily-budget <n>',
+      'requests a day this import may use (default: settings, else by token kind)',
+    )
+    .option('--reserve <n>', 'requests a day left for other tools on the same token (default 500)')
+    .option(
+      '--exit-on-wait',
+      'exit (code 3) instead of waiting when the quota is spent or the key is refused',
+    )
+    .addOption(
+      new Option(
+        '--check-every <seconds>',
+        'while waiting: how often to check whether the quota or connection is back',
+      ).hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      `
+Credentials come from CRISP_IDENTIFIER, CRISP_KEY and CRISP_TIER, else from the keychain
+(crisp-import login --website <id>).
+
+Exit codes: 0 completed with no failed rows; 1 completed with failed or skipped rows;
+2 bad usage or unreadable input; 3 paused (quota, connection, Ctrl-C): run the same command to resume.`,
+    )
+    .action(async (file: string, options: Record<string, unknown>) => {
+      const parsed = RunArgs.safeParse({ ...options, file });
+      if (!parsed.success) {
+        throw new CliError(parsed.error.issues.map((issue) => issue.message).join('; '));
+      }
+      process.exitCode = await runImport(parsed.data);
+    });
+}
+
+interface Output {
+  json: boolean;
+  say(text: string): void;
+  progress(text: string): void;
+  endProgress(): void;
+}
+
+function makeOutput(json: boolean): Output {
+  const tty = process.stderr.isTTY === true;
+  let lastLength = 0;
+  let lastPlainAt = Date.now();
+  return {
+    json,
+    say(text) {
+      if (json) return;
+      if (lastLength > 0) {
+        process.stderr.write('\r' + ' '.repeat(lastLength) + '\r');
+        lastLength = 0;
+      }
+      process.stdout.write(text + '\n');
+    },
+    progress(text) {
+      if (json) return;
+      if (tty) {
+        const line = text.slice(0, Math.max(20, (process.stderr.columns ?? 100) - 1));
+        process.stderr.write('\r' + line + ' '.repeat(Math.max(0, lastLength - line.length)));
+        lastLength = line.length;
+      } else if (Date.now() - lastPlainAt > 10_000) {
+        lastPlainAt = Date.now();
+        process.stderr.write(text + '\n');
+      }
+    },
+    endProgress() {
+      if (!json && tty && lastLength > 0) {
+        process.stderr.write('\n');
+        lastLength = 0;
+      }
+    },
+  };
+}
+
+async function runImport(args: RunArgs): Promise<number> {
+  const out = makeOutput(args.json === true);
+  if (args.mapping && args.preset) throw new CliError('Use --mapping or --preset, not both.');
+  if (args.sandbox && args.apiUrl) throw new CliError('Use --api-url or --sandbox, not both.');
+  if (args.checkExisting && !args.dryRun)
+    throw new CliError('--check-existing only goes with --dry-run.');
+  const filePath = resolvePath(args.file);
+  const stateDir = resolvePath(args.stateDir ?? resolveStateDir());
+
+  // The file: how it is read.
+  const overrides: Partial<CsvFormat> = {};
+  if (args.delimiter) overrides.delimiter = args.delimiter;
+  if (args.encoding) overrides.encoding = args.encoding;
+  if (args.header === false) overrides.header = false;
+  let detection: CsvDetection;
+  try {
+    detection = await detectCsvFormat(filePath, overrides);
+  } catch (error) {
+    if (error instanceof CsvFileError) throw new CliError(error.message, EXIT.usage);
+    throw error;
+  }
+  const headers = detection.headers;
+
+  // The connection.
+  let sandbox: FakeCrisp | null = null;
+  let connection: CrispConnection | null = null;
+  let websiteId: string;
+  const needsConnection = !args.dryRun || args.checkExisting === true;
+  if (args.sandbox) {
+    const { startSandboxCrisp } = await import('../../main/engine/fake-crisp');
+    sandbox = await startSandboxCrisp();
+    websiteId = sandbox.websiteId;
+    connection = { apiUrl: sandbox.url, websiteId, ...sandbox.token };
+    out.say(
+      `Sandbox: a fake Crisp server runs at ${sandbox.url} for this import (nothing reaches Crisp).`,
+    );
+  } else {
+    if (!args.website) {
+      throw new CliError(
+        'Say which Crisp website to import into: --website <id> (or try it with --sandbox).',
+      );
+    }
+    const website = WebsiteId.safeParse(args.website);
+    if (!website.success) {
+      throw new CliError(`The website id is not valid: ${website.error.issues[0]?.message ?? ''}.`);
+    }
+    websiteId = website.data;
+    if (needsConnection) {
+      try {
+        connection = await resolveCrispConnection({
+          websiteId,
+          ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}),
+          env: process.env,
+        });
+      } catch (error) {
+        throw new CliError((error as Error).message, EXIT.usage);
+      }
+    }
+  }
+
+  try {
+    // The mapping.
+    const mapping = await chooseMapping(args, stateDir, headers, out);
+    const problems = validateMapping(mapping, detection.format.header ? headers : []);
+    const errors = problems.filter((p) => p.severity === 'error');
+    for (const warning of problems.filter((p) => p.severity === 'warning'))
+      out.say(`Note: ${warning.message}`);
+    if (errors.length > 0) {
+      throw new CliError(
+        `The mapping cannot be used: ${errors.map((e) => e.message).join(' ')} ` +
+          'Fix it with --mapping <file> (see crisp-import scan --json for the proposed mapping).',
+      );
+    }
+
+    // The job: resume the unfinished one for this file, website and mapping, or begin one.
+    const store = new ImportJobStore(stateDir);
+    const dryRun = args.dryRun === true;
+    const existing = await store.findResumable({
+      filePath,
+      websiteId,
+      mappingHash: hashMapping(mapping),
+      dryRun,
+    });
+    const apiUrl = connection?.apiUrl ?? args.apiUrl ?? null;
+    const parts = createEngineParts({
+      stateDir,
+      connection,
+      reconnect: async () => (args.sandbox ? connection : reResolve(websiteId, args.apiUrl)),
+      ...(args.dailyBudget !== undefined ? { dailyBudget: args.dailyBudget } : {}),
+      ...(args.reserve !== undefined ? { reserve: args.reserve } : {}),
+      ...(args.checkEvery !== undefined
+        ? { quotaCheckMs: args.checkEvery * 1000, connectionCheckMs: args.checkEvery * 1000 }
+        : {}),
+    });
+    let job: ImportJobRecord;
+    if (existing && args.restart) {
+      await cancelImportJob(store, existing.id, parts);
+      out.say(
+        `Import ${existing.id} was set aside (cancelled; what it did stays done). Starting a new import.`,
+      );
+      job = await newJob();
+    } else if (existing) {
+      job = existing;
+      out.say(
+        `Resuming import ${job.id}: ${job.counters.read} rows already done ` +
+          `(${job.counters.created} created, ${job.counters.updated} updated, ${job.counters.skipped} skipped, ${job.counters.failed} failed).`,
+      );
+    } else {
+      job = await newJob();
+      out.say(
+        `Import ${job.id} begins: ${filePath} to website ${websiteId}${dryRun ? ' (dry run: nothing is written)' : ''}.`,
+      );
+    }
+    async function newJob(): Promise<ImportJobRecord> {
+      return createImportJob(store, {
+        filePath,
+        layout: {
+          format: detection.format,
+          detected: detection.detected,
+          headers,
+          dataStartOffset: detection.dataStartOffset,
+          dataStartRow: detection.dataStartRow,
+          bomLength: detection.bomLength ?? 0,
+          ...(detection.modifiedAtMs !== undefined ? { modifiedAtMs: detection.modifiedAtMs } : {}),
+        },
+        mapping,
+        websiteId,
+        apiUrl,
+        options: {
+          dryRun,
+          checkExisting: args.checkExisting === true,
+          formatOverrides: overrides,
+        },
+      });
+    }
+
+    // Run it.
+    const runner = new ImportJobRunner({
+      store,
+      jobId: job.id,
+      parts,
+      stopWhenWaiting: args.exitOnWait === true,
+      secrets: connection ? [connection.key] : [],
+    });
+    runner.on('notice', (text) => out.say(text));
+    runner.on('state', (event) => {
+      if (event.state === 'waiting_for_quota' || event.state === 'waiting_for_connection') {
+        out.say(event.message ?? event.state);
+      } else if (event.state === 'ready' && event.message) {
+        out.say(event.message);
+      } else if (event.state === 'running' && event.previousState?.startsWith('waiting')) {
+        out.say('Sending again.');
+      }
+    });
+    runner.on('progress', (progress) => out.progress(progressLine(progress, dryRun)));
+
+    let interrupts = 0;
+    const onSignal = (): void => {
+      interrupts++;
+      if (interrupts === 1) {
+        out.say(
+          'Pausing… (rows being sent are finished or left for the resume). Ctrl-C again to stop at once.',
+        );
+        void runner.pause();
+      } else {
+        process.stderr.write(`\nStopped. Resume with: ${resumeCommand()}\n`);
+        process.exit(EXIT.paused);
+      }
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let done: ImportJobRecord;
+    try {
+      done = await runner.run();
+    } catch (error) {
+      if (error instanceof FileChangedError) throw new CliError(error.message, EXIT.usage);
+      throw error;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      out.endProgress();
+    }
+    return report(done, store, out, dryRun);
+  } finally {
+    await sandbox?.close();
+  }
+}
+
+async function reResolve(
+  websiteId: string,
+  apiUrl: string | undefined,
+): Promise<CrispConnection | null> {
+  try {
+    return await resolveCrispConnection({
+      websiteId,
+      ...(apiUrl ? { apiUrl } : {}),
+      env: process.env,
+    });
+  } catch {
+    return null;
+  }
+}
+
+async function chooseMapping(
+  args: RunArgs,
+  stateDir: string,
+  headers: string[],
+  out: Output,
+): Promise<ImportMapping> {
+  let mapping: ImportMapping;
+  if (args.mapping) {
+    const read = await readJsonFile(resolvePath(args.mapping), ImportMapping);
+    if (!read.ok) throw new CliError(`The mapping file cannot be used: ${read.message}`);
+    mapping = read.value;
+  } else {
+    const presets = new PresetStore(stateDir);
+    const listing = await presets.list().catch(() => ({ presets: [] }));
+    if (args.preset) {
+      const wanted = args.preset.trim().toLowerCase();
+      const user = listing.presets.find(
+        (p) => p.name.toLowerCase() === wanted || p.id === args.preset,
+      );
+      const builtIn = user ? undefined : findBuiltInPreset(args.preset);
+      if (user) mapping = mappingFromUserPreset(user, headers);
+      else if (builtIn) mapping = mappingFromSourcePreset(builtIn, headers);
+      else {
+        const names = listing.presets.map((p) => `"${p.name}"`).join(', ');
+        throw new CliError(
+          `There is no preset named "${args.preset}".${names ? ` Saved presets: ${names}.` : ''}`,
+        );
+      }
+      out.say(`Mapping: preset "${user?.name ?? builtIn?.name}".`);
+    } else {
+      const proposal = proposeMappingForHeaders(headers, listing.presets);
+      mapping = proposal.mapping;
+      out.say(`Mapping: ${proposal.message}`);
+    }
+  }
+  if (args.keepEmpty) mapping = { ...mapping, emptyCells: 'keep' };
+  return mapping;
+}
+
+function progressLine(p: ImportJobProgress, dryRun: boolean): string {
+  const c = p.counters;
+  const parts = [
+    `${(p.fraction * 100).toFixed(1)}%`,
+    `${c.read} rows`,
+    `${c.created} ${dryRun ? 'to create' : 'created'}`,
+    `${c.updated} ${dryRun ? 'to update' : 'updated'}`,
+    `${c.skipped} skipped`,
+    `${c.failed} failed`,
+  ];
+  if (p.rowsPerSecond !== null) parts.push(`${p.rowsPerSecond.toFixed(1)} rows/s`);
+  if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  if (p.quota.left !== null) parts.push(`quota left ${p.quota.left}`);
+  if (p.state !== 'running') parts.push(p.state.replace(/_/g, ' '));
+  return parts.join(' · ');
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600)
+    return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  if (seconds < 86_400 * 2)
+    return `${Math.floor(seconds / 3600)}h${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}m`;
+  return `${(seconds / 86_400).toFixed(1)} days`;
+}
+
+/** The command to run again to resume: this one, without --restart. */
+function resumeCommand(): string {
+  const argv = process.argv.slice(2).filter((a) => a !== '--restart');
+  return [
+    'npx crisp-import',
+    ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)),
+  ].join(' ');
+}
+
+async function report(
+  job: ImportJobRecord,
+  store: ImportJobStore,
+  out: Output,
+  dryRun: boolean,
+): Promise<number> {
+  const paths = store.paths(job.id);
+  const summary = await readJsonFile(
+    paths.summary,
+    z.looseObject({ failedRowsFile: z.string().nullable() }),
+  );
+  const failedRowsFile = summary.ok ? summary.value.failedRowsFile : null;
+  const c = job.counters;
+  const exitCode =
+    job.state === 'completed'
+      ? c.failed + c.skipped > 0
+        ? EXIT.completedWithProblems
+        : EXIT.ok
+      : job.state === 'failed'
+        ? EXIT.usage
+        : EXIT.paused;
+  if (out.json) {
+    process.stdout.write(
+      JSON.stringify({
+        job: job.id,
+        state: job.state,
+        message: job.stateMessage,
+        dryRun,
+        rows: c.read,
+        created: c.created,
+        updated: c.updated,
+        skipped: c.skipped,
+        failed: c.failed,
+        requests: c.requests,
+        skippedByCode: job.journal.skippedByCode,
+        failedByReason: job.journal.failedByReason,
+        failedRowsFile,
+        summaryFile: paths.summary,
+        logFile: paths.log,
+        waitingUntil: job.waitingUntil,
+        resumeCommand: exitCode === EXIT.paused ? resumeCommand() : null,
+      }) + '\n',
+    );
+    return exitCode;
+  }
+  out.say(job.stateMessage ?? job.state);
+  if (failedRowsFile) {
+    const n = c.skipped + c.failed;
+    out.say(
+      `${n} ${n === 1 ? 'row was' : 'rows were'} not imported; fix them in ${failedRowsFile} and import that file again.`,
+    );
+  }
+  out.say(`Summary: ${paths.summary}`);
+  if (exitCode === EXIT.paused) out.say(`Resume with: ${resumeCommand()}`);
+  return exitCode;
+}
