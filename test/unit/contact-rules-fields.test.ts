@@ -16,6 +16,7 @@ import {
   suggestDataKey,
   truncateText,
 } from '../../src/shared/contact-rules';
+import { isoOf } from '../../src/shared/contact-rules/import-date';
 
 describe('emails', () => {
   it('trims and lower-cases', () => {
@@ -293,6 +294,25 @@ describe('dates', () => {
       ok: true,
       iso: '2020-08-14T00:00:00Z',
     });
+  });
+
+  it('writes the same instant as Date#toISOString', () => {
+    let seed = 12345;
+    const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const samples = [
+      0,
+      -1,
+      951_782_400_000,
+      951_868_799_999,
+      Date.UTC(2000, 1, 29),
+      253_402_300_799_999,
+    ];
+    for (let i = 0; i < 2000; i++)
+      samples.push(Math.floor(random() * 253_402_300_799_999) - 30_000_000_000_000);
+    for (const ms of samples) {
+      const expected = new Date(ms).toISOString().replace('.000Z', 'Z');
+      expect(isoOf(ms), String(ms)).toBe(expected);
+    }
   });
 
   it('refuses impossible dates', () => {
