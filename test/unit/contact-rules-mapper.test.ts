@@ -92,6 +92,26 @@ describe('compileContactMapper: email', () => {
     );
   });
 
+  it('reads a "Name <address>" cell with a warning saying how it was read', () => {
+    const mapped = mapOne(
+      [
+        ['Email', field('email')],
+        ['Name', field('full_name')],
+      ],
+      ['Jane Doe <Jane@Example.com>', 'Jane'],
+    );
+    expect(mapped.contact?.email).toBe('jane@example.com');
+    expect(mapped.issues).toEqual([
+      {
+        row: 2,
+        column: 'Email',
+        severity: 'warning',
+        code: 'email_cleaned',
+        message: '“Jane Doe <Jane@Example.com>” was read as the email jane@example.com.',
+      },
+    ]);
+  });
+
   it('reports every row issue as an error when there is no email column at all', () => {
     const mapped = mapOne([['Name', field('full_name')]], ['Jane']);
     expect(mapped.contact).toBeNull();

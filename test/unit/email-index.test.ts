@@ -59,19 +59,20 @@ describe('EmailIndex', () => {
     expect(worst).toBeLessThanOrEqual(16);
   });
 
-  it('keeps every email when many share one home slot (long runs force an early doubling)', () => {
-    // Emails whose hashes share their top 16 bits all want the same slot of the initial table.
+  it('keeps every email when many crowd around one home slot (a long run forces an early doubling)', () => {
+    // Emails whose hashes share their top 13 bits want the same 8 slots of the initial table
+    // (2^16 slots): 300 of them make a run longer than the 254 slots a distance byte records.
     const crowd: string[] = [];
-    const home = emailHash64('seed@example.com')[0] >>> 16;
-    for (let i = 0; crowd.length < 260; i++) {
+    const home = emailHash64('seed@example.com')[0] >>> 19;
+    for (let i = 0; crowd.length < 300; i++) {
       const email = `p${i}@crowd.example`;
-      if (emailHash64(email)[0] >>> 16 === home) crowd.push(email);
+      if (emailHash64(email)[0] >>> 19 === home) crowd.push(email);
     }
     const index = new EmailIndex();
     const before = index.bytesUsed;
     for (const email of crowd) expect(index.add(email)).toBe(false);
     expect(index.bytesUsed).toBeGreaterThan(before);
     for (const email of crowd) expect(index.has(email)).toBe(true);
-    expect(index.size).toBe(260);
+    expect(index.size).toBe(300);
   });
 });
