@@ -21,6 +21,8 @@ export interface JobRunSettings {
   emptyCells: 'clear' | 'keep';
   dailyBudget: number;
   reserve: number;
+  /** Keychain service name (tests use their own); default the app's. */
+  keychainService?: string;
 }
 
 export type WorkerRequest =

@@ -105,6 +105,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         emptyCells: settings.emptyCells,
         dailyBudget: budget.dailyBudget,
         reserve: budget.reserve,
+        ...(keychain.service !== undefined ? { keychainService: keychain.service } : {}),
       };
     },
   });

@@ -15,7 +15,9 @@ import type { ImportMapping } from '../../shared/column-mapping';
 import { validateMapping } from '../../shared/contact-rules';
 import {
   ImportJobStore,
+  cancelImportJob,
   collectJournalProblems,
+  createEngineParts,
   createImportJob,
   isFinishedJobState,
   isResumableState,
@@ -88,8 +90,13 @@ export class JobDesk {
   summary(record: ImportJobRecord): JobSummary {
     const live = this.live.get(record.id);
     const progress = live?.progress ?? null;
-    const state = live ? live.state : record.state;
-    const counters = progress?.counters ?? record.counters;
+    // A finished state is shown once the run has ended (its report and failed rows file written).
+    const state = live ? (isFinishedJobState(live.state) ? 'running' : live.state) : record.state;
+    // The newer of the live progress and the saved record (a state change may come first).
+    const counters =
+      progress && progress.counters.read >= record.counters.read
+        ? progress.counters
+        : record.counters;
     const size = record.file.fingerprint.size;
     const finished = isFinishedJobState(state);
     const fraction =
@@ -234,9 +241,12 @@ export class JobDesk {
         filePath: input.path,
         layout: {
           format: detection.format,
+          detected: detection.detected,
           headers: detection.headers,
           dataStartOffset: detection.dataStartOffset,
           dataStartRow: detection.dataStartRow,
+          bomLength: detection.bomLength ?? 0,
+          ...(detection.modifiedAtMs !== undefined ? { modifiedAtMs: detection.modifiedAtMs } : {}),
         },
         mapping: input.mapping,
         websiteId: input.websiteId,
@@ -309,10 +319,13 @@ export class JobDesk {
     if (isFinishedJobState(record.state)) {
       throw new IpcFailure('invalid_state', `This import is already ${record.state}.`);
     }
-    const { cancelImportJob } = await import('../engine/import-jobs');
     let cancelled: ImportJobRecord;
     try {
-      cancelled = await cancelImportJob(this.store, jobId);
+      cancelled = await cancelImportJob(
+        this.store,
+        jobId,
+        createEngineParts({ stateDir: this.options.stateDir, connection: null }),
+      );
     } catch (error) {
       throw toIpcFailure(error);
     }
@@ -376,6 +389,7 @@ export class JobDesk {
         live.waitingUntil = event.waitingUntil;
         live.started?.resolve();
         live.started = null;
+        if (isFinishedJobState(event.state)) break; // told when the run has ended (afterEnd)
         void this.publishState(event.jobId, event.previousState);
         this.updateActivity();
         if (event.state === 'waiting_for_connection') {
@@ -457,7 +471,11 @@ export class JobDesk {
     this.reports.delete(jobId);
     this.options.publish('import:stateChanged', {
       job: this.summary(final),
-      previousState: live ? STATE_NAMES[live.state] : null,
+      previousState: live
+        ? isFinishedJobState(live.state)
+          ? 'running'
+          : STATE_NAMES[live.state]
+        : null,
     });
     const ranLong = live !== null && Date.now() - live.startedAt >= LONG_IMPORT_MS;
     if (!ranLong) return;

@@ -2,12 +2,7 @@
  * Import jobs running in the engine worker: one ImportJobRunner per job, its state and progress
  * forwarded to the main side. Pause and cancel reach the runner; a run that ends says how.
  */
-import {
-  ImportJobRunner,
-  ImportJobStore,
-  cancelImportJob,
-  type ImportJobParts,
-} from '../engine/import-jobs';
+import { ImportJobRunner, ImportJobStore, type ImportJobParts } from '../engine/import-jobs';
 import { serializeError, type JobRunSettings, type WorkerMessage } from './engine-protocol';
 import { engineJobParts } from './job-parts';
 
@@ -54,15 +49,5 @@ export class JobRuns {
 
   cancel(jobId: string): void {
     void this.runners.get(jobId)?.cancel();
-  }
-
-  /** Cancels a job that is not running here (writes its report). */
-  static cancelIdle(
-    stateDir: string,
-    jobId: string,
-    settings: JobRunSettings | null,
-  ): ReturnType<typeof cancelImportJob> {
-    const store = new ImportJobStore(stateDir);
-    return cancelImportJob(store, jobId, settings ? engineJobParts(settings) : undefined);
   }
 }
