@@ -11,6 +11,11 @@ export interface SampleExport {
   emailHeader: string;
   /** Headers and what they must become. */
   expect: Record<string, string>;
+  /**
+   * Headers of this sample that the preset marks as unverified (no public export showed them).
+   * Every other header of a sample is one the cited sources show.
+   */
+  unverifiedHeadersUsed?: string[];
 }
 
 export const SAMPLE_EXPORTS: SampleExport[] = [
@@ -65,28 +70,32 @@ Jane,Doe,jane@shop.example,,1 Main St,,Ottawa,Ontario,ON,Canada,CA,K1A 0B1,+1613
     },
   },
   {
-    label: 'HubSpot contacts (French account)',
+    label: 'HubSpot contacts (French export)',
     presetId: 'hubspot-contacts',
-    csv: `ID de fiche d'informations,Prénom,Nom,E-mail,Numéro de téléphone,Propriétaire du contact,Statut du lead,Date de création,Nom de l'entreprise,Pays/Région
-201,Gaëlle,Perrin,g.perrin@fromagerie.example,04 50 11 22 33,Inès Moreau,NEW,2024-05-02 08:00,Fromagerie Perrin,France`,
+    csv: `ID de fiche d'informations,Prénom,Nom,E-mail,Numéro de téléphone,Phase du cycle de vie,Date de création,Nom de l'entreprise,Ville,Pays/Région,URL du site web
+201,Gaëlle,Perrin,g.perrin@fromagerie.example,04 50 11 22 33,lead,2024-05-02 08:00,Fromagerie Perrin,Annecy,France,https://fromagerie.example`,
     emailHeader: 'E-mail',
+    unverifiedHeadersUsed: ['Prénom', 'Nom', 'E-mail'],
     expect: {
       Prénom: 'field:first_name',
       Nom: 'field:last_name',
       "Nom de l'entreprise": 'field:company_name',
       'Pays/Région': 'field:country',
+      'Phase du cycle de vie': 'data:lifecycle_stage:string',
+      'Date de création': 'field:created_at@YYYY-MM-DD HH:mm',
     },
   },
   {
     label: 'Pipedrive persons',
     presetId: 'pipedrive-persons',
-    csv: `Person - ID,Person - Name,Person - First name,Person - Last name,Person - Label,Person - Organization,Person - Email - Work,Person - Email - Home,Person - Email - Other,Person - Phone - Work,Person - Phone - Mobile,Person - Owner,Person - Person created,Person - Update time,Person - Marketing status
-17,Ada Lovelace,Ada,Lovelace,"Hot lead, VIP",Analytical Engines,ada@engines.example,ada@home.example,,+44 20 7946 0000,,Sam Sales,2023-05-10 14:22:01,2024-01-02 09:00:00,Subscribed`,
+    csv: `Person - ID,Person - Name,Person - First name,Person - Last name,Person - Title,Person - Label,Person - Organization,Person - Email - Work,Person - Email - Home,Person - Email - Other,Person - Phone - Work,Person - Phone - Mobile,Person - Person created,Person - Marketing status,Person - Double opt-in
+17,Ada Lovelace,Ada,Lovelace,Analyst,"Hot lead, VIP",Analytical Engines,ada@engines.example,ada@home.example,,+44 20 7946 0000,,2023-05-10 14:22:01,Subscribed,`,
     emailHeader: 'Person - Email - Work',
     expect: {
       'Person - Email - Home': 'data:email_home:string',
       'Person - Label': 'field:segments:,',
       'Person - Organization': 'field:company_name',
+      'Person - Title': 'field:employment_title',
       'Person - Person created': 'field:created_at@YYYY-MM-DD HH:mm:ss',
     },
   },
@@ -118,30 +127,63 @@ Jane,Doe,jane@shop.example,,1 Main St,,Ottawa,Ontario,ON,Canada,CA,K1A 0B1,+1613
     },
   },
   {
+    label: 'Salesforce contacts (report export)',
+    presetId: 'salesforce-contacts-report',
+    csv: `Salutation,First Name,Last Name,Title,Mailing Street,Mailing City,Mailing State/Province,Mailing Zip/Postal Code,Mailing Country,Phone,Mobile,Fax,Email,Account Owner,Account Name
+Ms.,Grace,Hopper,Rear Admiral,1 Navy Way,Arlington,VA,22202,United States,+1 703 555 0100,+1 703 555 0101,,grace@navy.example,Sam Sales,US Navy`,
+    emailHeader: 'Email',
+    expect: {
+      'Mailing State/Province': 'field:region',
+      'Mailing Zip/Postal Code': 'data:postal_code:string',
+      'Mailing Country': 'field:country',
+      'Account Name': 'field:company_name',
+      'Account Owner': 'data:account_owner:string',
+      Mobile: 'data:mobile_phone:string',
+      Fax: 'ignore',
+    },
+  },
+  {
     label: 'Zoho CRM contacts',
     presetId: 'zoho-crm-contacts',
-    csv: `"Record Id","Contact Owner","Lead Source","First Name","Last Name","Account Name","Account Name.id","Email","Title","Department","Phone","Mobile","Email Opt Out","Created Time","Modified Time","Last Activity Time","Mailing Street","Mailing City","Mailing State","Mailing Zip","Mailing Country","Description","Tag"
-"4876876000000212","Ana Reyes","Trade Show","Sam","Lee","Ridge Property Group","4876876000000111","sam@ridgepg.example","Manager","Ops","614-555-0102","614-555-0103","false","2023-05-06 07:08:09","2024-01-01 10:00:00","2024-02-03 11:12:13","100 Ridge Rd","Columbus","OH","43215","United States","","Key account,Ohio"`,
+    csv: `"Record Id","Contact Owner.id","Contact Owner","Lead Source","First Name","Last Name","Account Name.id","Account Name","Email","Title","Department","Phone","Mobile","Created By.id","Created By","Modified By.id","Modified By","Created Time","Modified Time","Contact Name","Description","Email Opt Out","Salutation","Last Activity Time","Tag","Mailing Street","Mailing City","Mailing State","Mailing Zip","Mailing Country","Locked"
+"4876876000000212","4876876000000101","Ana Reyes","Trade Show","Sam","Lee","4876876000000111","Ridge Property Group","sam@ridgepg.example","Manager","Ops","614-555-0102","614-555-0103","4876876000000101","Ana Reyes","4876876000000101","Ana Reyes","2023-05-06 07:08:09","2024-01-01 10:00:00","Sam Lee","","false","Mr.","2024-02-03 11:12:13","Key account,Ohio","100 Ridge Rd","Columbus","OH","43215","United States","false"`,
     emailHeader: 'Email',
     expect: {
       'Account Name': 'field:company_name',
+      'Contact Name': 'field:full_name',
       'Email Opt Out': 'data:email_opt_out:boolean',
       'Created Time': 'field:created_at@YYYY-MM-DD HH:mm:ss',
       Tag: 'field:segments:,',
       'Mailing Zip': 'data:mailing_zip:string',
+      'Contact Owner.id': 'ignore',
     },
   },
   {
-    label: 'WooCommerce customers (Customers report download)',
+    label: 'WooCommerce customers (report downloaded in the browser)',
     presetId: 'woocommerce-customers',
-    csv: `Name,Username,Last active,Date registered,Email,Orders,Total spend,AOV,Country / Region,City,Region,Postal code
-Ana Prado,anaprado,2024-06-01T10:00:00,2022-03-14T09:00:00,ana@prado.example,4,312.50,78.13,Brazil,São Paulo,SP,01000-000`,
+    csv: `Name,Username,Role,Last active,Date registered,Email,Orders,Total spend,AOV,Country / Region,City,Region,Postal code
+Ana Prado,anaprado,Customer,2024-06-01T10:00:00,2022-03-14T09:00:00,ana@prado.example,4,312.50,78.13,BR,São Paulo,SP,01000-000`,
     emailHeader: 'Email',
     expect: {
       Name: 'field:full_name',
       'Total spend': 'data:total_spent:number',
       Orders: 'data:total_orders:number',
       'Country / Region': 'field:country',
+      Role: 'data:role:string',
+    },
+  },
+  {
+    label: 'WooCommerce customers (report e-mailed as CSV)',
+    presetId: 'woocommerce-customers',
+    csv: `Name,Username,Last Active,Sign Up,Email,Orders,Total Spend,AOV,Country / Region,City,Region,Postal Code,Billing Phone,Shipping Phone,Role
+Ana Prado,anaprado,2024-06-01T10:00:00,2022-03-14T09:00:00,ana@prado.example,4,312.50,78.13,BR,São Paulo,SP,01000-000,+55 11 5555 0000,,Customer`,
+    emailHeader: 'Email',
+    expect: {
+      'Sign Up': 'field:created_at',
+      'Last Active': 'field:last_active_at',
+      'Total Spend': 'data:total_spent:number',
+      'Billing Phone': 'field:phone',
+      'Shipping Phone': 'data:shipping_phone:string',
     },
   },
   {
@@ -157,30 +199,46 @@ Ana Prado,anaprado,2024-06-01T10:00:00,2022-03-14T09:00:00,ana@prado.example,4,3
     },
   },
   {
-    label: 'PrestaShop customers (1.7, English back office)',
+    label: 'PrestaShop customers (1.7.6+ export, English back office)',
     presetId: 'prestashop-customers',
     delimiter: ';',
-    csv: `ID;Social title;First name;Last name;Email;Sales;Enabled;Newsletter;Partner offers;Registration;Last visit
-2;Mr.;Francis;Gorred;francis@gorred.example;€120.00;1;0;0;2013-07-04 15:20:02;2013-07-04 15:18:50
-1;Mrs.;Jane;Doe;jane@doe.example;€0.00;1;1;1;2013-07-02 17:36:07;2013-07-03 16:04:15`,
-    emailHeader: 'Email',
+    csv: `ID;Social title;First name;Last name;Email address;Group;Company;Sales;Enabled;Newsletter;Partner offers;Registration;Last visit
+2;Mr.;Francis;Gorred;francis@gorred.example;Customer;;€120.00;1;0;0;2013-07-04 15:20:02;2013-07-04 15:18:50
+1;Mrs.;Jane;Doe;jane@doe.example;Customer;Doe Ltd;€0.00;1;1;1;2013-07-02 17:36:07;2013-07-03 16:04:15`,
+    emailHeader: 'Email address',
     expect: {
       Newsletter: 'segment_if_yes:newsletter',
       'Partner offers': 'data:partner_offers:boolean',
       Registration: 'field:created_at@YYYY-MM-DD HH:mm:ss',
+      Company: 'field:company_name',
+      Group: 'data:customer_group:string',
     },
   },
   {
-    label: 'PrestaShop customers (1.6, French back office)',
+    label: 'PrestaShop customers (format of the 1.6 and 1.7 user guides)',
     presetId: 'prestashop-customers',
     delimiter: ';',
-    csv: `ID;Titre;Nom;Prénom;Adresse e-mail;Âge;Activé;News.;Opt.;Inscription;Dernière visite
-3;M.;Martin;Léa;lea@martin.example;34;1;1;0;2015-02-01 08:00:00;2016-03-01 09:00:00`,
-    emailHeader: 'Adresse e-mail',
+    csv: `ID;Title;Last name;First Name;Email address;Age;Enabled;News.;Opt.;Registration;Last visit;
+2;1;Gorred;Francis;francis@gorred.example;-;1;0;0;2013-07-04 15:20:02;2013-07-04 15:18:50;
+1;1;DOE;John;john@doe.example;43;1;1;1;2013-07-02 17:36:07;2013-07-03 16:04:15;`,
+    emailHeader: 'Email address',
     expect: {
-      Prénom: 'field:first_name',
+      'First Name': 'field:first_name',
       'News.': 'segment_if_yes:newsletter',
-      'Dernière visite': 'field:last_active_at@YYYY-MM-DD HH:mm:ss',
+      'Opt.': 'data:partner_offers:boolean',
+      'Last visit': 'field:last_active_at@YYYY-MM-DD HH:mm:ss',
+    },
+  },
+  {
+    label: 'PrestaShop customers (1.6 list export)',
+    presetId: 'prestashop-customers',
+    delimiter: ';',
+    csv: `ID;Social title;First name;Last name;Email address;Sales;Enabled;Newsletter;Opt-in;Registration;Last visit
+3;Mrs.;Léa;Martin;lea@martin.example;€54.00;1;1;0;2015-02-01 08:00:00;2016-03-01 09:00:00`,
+    emailHeader: 'Email address',
+    expect: {
+      'Opt-in': 'data:partner_offers:boolean',
+      Enabled: 'data:account_enabled:boolean',
     },
   },
   {
@@ -200,14 +258,15 @@ maya@nordwind.example,Maya,White,,,,2,,,"2016-04-18 13:51:14",77.222.65.130,47.6
   {
     label: 'Intercom users',
     presetId: 'intercom-contacts',
-    csv: `Name,Email,Phone,User ID,Signed up,First Seen,Last seen,Last Contacted,Last Heard From,Web sessions,City,Region,Country,Timezone,Browser Language,Owner,Tags,Company name,Unsubscribed from Emails
-Bo Smith,bo@startup.example,,u_481,2022-01-05T10:00:00Z,2022-01-05T10:00:00Z,2024-06-01T08:30:00Z,,,57,Lisbon,Lisboa,Portugal,Europe/Lisbon,pt-PT,Sam,"beta, paying",Startup.io,false`,
+    csv: `Name,Email,Phone number,Signed up,First seen,Last seen,Last contacted,Last heard from,Web sessions,City,Country,Browser language,Tag,Unsubscribed from emails
+Bo Smith,bo@startup.example,,2022-01-05T10:00:00Z,2022-01-05T10:00:00Z,2024-06-01T08:30:00Z,,,57,Lisbon,Portugal,pt-PT,"beta, paying",false`,
     emailHeader: 'Email',
     expect: {
       'Web sessions': 'data:web_sessions:number',
-      Tags: 'field:segments:,',
-      'Unsubscribed from Emails': 'data:unsubscribed_from_emails:boolean',
-      'Browser Language': 'field:locales',
+      Tag: 'field:segments:,',
+      'Unsubscribed from emails': 'data:unsubscribed_from_emails:boolean',
+      'Browser language': 'field:locales',
+      'Phone number': 'field:phone',
     },
   },
   {
@@ -222,6 +281,19 @@ lea@exemple.fr;Léa;Martin;+33600000001;2023-05-06 07:08:09;2024-01-01 00:00:00`
       NOM: 'field:last_name',
       SMS: 'field:phone',
       ADDED_TIME: 'field:created_at@YYYY-MM-DD HH:mm:ss',
+    },
+  },
+  {
+    label: 'Brevo contacts (English account)',
+    presetId: 'brevo-contacts',
+    delimiter: ';',
+    csv: `EMAIL;FIRSTNAME;LASTNAME;SMS;WHATSAPP;EXT_ID;ADDED_TIME;MODIFIED_TIME
+yoga@studio.example;Mia;Reed;+447700900123;;c-42;2023-05-06 07:08:09;2024-01-01 00:00:00`,
+    emailHeader: 'EMAIL',
+    expect: {
+      FIRSTNAME: 'field:first_name',
+      WHATSAPP: 'data:whatsapp:string',
+      EXT_ID: 'data:ext_id:string',
     },
   },
   {
@@ -328,6 +400,60 @@ export const NEAR_MISSES: { label: string; headers: string[] }[] = [
       'Coupon',
       'Segment code',
     ],
+  },
+  {
+    label: "the columns Zoho and Salesforce reports share, without either tool's own",
+    headers: [
+      'First Name',
+      'Last Name',
+      'Email',
+      'Account Name',
+      'Mailing Street',
+      'Mailing City',
+      'Mailing Country',
+      'Contact Owner',
+      'Email Opt Out',
+    ],
+  },
+  {
+    label: 'a Salesforce-report-like file with only two report-specific columns',
+    headers: [
+      'First Name',
+      'Last Name',
+      'Email',
+      'Mailing Street',
+      'Mailing City',
+      'Mailing State/Province',
+      'Mailing Zip/Postal Code',
+      'Mailing Country',
+    ],
+  },
+  {
+    label: 'a mix of Zoho and Salesforce report columns',
+    headers: [
+      'Record Id',
+      'Created Time',
+      'Modified Time',
+      'Email',
+      'First Name',
+      'Last Name',
+      'Mailing State/Province',
+      'Mailing Zip/Postal Code',
+      'Account Owner',
+      'Account Name',
+    ],
+  },
+  {
+    label: 'an Intercom-like file with three attribute names only',
+    headers: ['Name', 'Email', 'Signed up', 'Last seen', 'Web sessions', 'Plan'],
+  },
+  {
+    label: 'a shop sheet with WooCommerce-like generic columns',
+    headers: ['Name', 'Username', 'Email', 'Orders', 'City', 'Region', 'Postal code'],
+  },
+  {
+    label: 'a PrestaShop-like sheet with two PrestaShop columns',
+    headers: ['ID', 'First name', 'Last name', 'Email address', 'Newsletter', 'Registration'],
   },
   { label: 'an empty header row', headers: [] },
   { label: 'blank headers only', headers: ['', ' ', ''] },

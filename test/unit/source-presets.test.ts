@@ -107,6 +107,22 @@ describe('near misses are never recognized', () => {
     expect(recognizeSourceExport(contacts.headers)?.preset.id).toBe('salesforce-contacts');
     expect(recognizeSourceExport(leads.headers)?.preset.id).toBe('salesforce-leads');
   });
+
+  it('a Salesforce report is not taken for Zoho, nor Zoho for a Salesforce report', () => {
+    const report = parseCsv(
+      SAMPLE_EXPORTS.find((s) => s.presetId === 'salesforce-contacts-report')!.csv,
+    );
+    const zoho = parseCsv(SAMPLE_EXPORTS.find((s) => s.presetId === 'zoho-crm-contacts')!.csv);
+    expect(recognizeSourceExport(report.headers)?.preset.id).toBe('salesforce-contacts-report');
+    expect(recognizeSourceExport(zoho.headers)?.preset.id).toBe('zoho-crm-contacts');
+  });
+
+  it('does not recognize a HubSpot export in a language whose labels are not covered', () => {
+    // German labels were removed from the catalogue: no public export showed them. Guessing
+    // them would risk mapping a column wrongly; the user maps such a file by hand instead.
+    const guessedGerman = ['Datensatz-ID', 'Vorname', 'Nachname', 'E-Mail', 'Telefonnummer'];
+    expect(recognizeSourceExport(guessedGerman)).toBeNull();
+  });
 });
 
 describe('the catalogue', () => {
@@ -155,6 +171,41 @@ describe('the catalogue', () => {
       expect(
         preset.columns.some((c) => c.target.kind === 'field' && c.target.field === 'email'),
       ).toBe(true);
+    }
+  });
+
+  it('never rests recognition on a header no public source showed', () => {
+    for (const preset of BUILT_IN_PRESETS) {
+      const unverified = new Set((preset.unverifiedHeaders ?? []).map(headerKey));
+      const known = new Set(
+        [...preset.columns.flatMap((c) => c.headers), ...preset.ignoredHeaders].map(headerKey),
+      );
+      for (const header of unverified) {
+        expect(known.has(header), `${preset.id}: unverified "${header}" is not in the preset`).toBe(
+          true,
+        );
+      }
+      for (const header of preset.signature.distinctive) {
+        expect(unverified.has(headerKey(header)), `${preset.id}: "${header}"`).toBe(false);
+      }
+    }
+  });
+
+  it('builds every sample from headers the preset knows, unverified ones only where declared', () => {
+    for (const sample of SAMPLE_EXPORTS) {
+      const preset = findBuiltInPreset(sample.presetId)!;
+      const { headers } = parseCsv(sample.csv, sample.delimiter);
+      const known = new Set(
+        [...preset.columns.flatMap((c) => c.headers), ...preset.ignoredHeaders].map(headerKey),
+      );
+      const unverified = new Set((preset.unverifiedHeaders ?? []).map(headerKey));
+      const declared = new Set((sample.unverifiedHeadersUsed ?? []).map(headerKey));
+      for (const header of headers.map(headerKey).filter((k) => k.length > 0)) {
+        expect(known.has(header), `${sample.label}: "${header}" unknown to the preset`).toBe(true);
+        if (unverified.has(header)) {
+          expect(declared.has(header), `${sample.label}: "${header}" is unverified`).toBe(true);
+        }
+      }
     }
   });
 

@@ -7,7 +7,11 @@ import { MAILCHIMP_AUDIENCE } from './catalogue/mailchimp';
 import { OUTLOOK_CONTACTS } from './catalogue/outlook';
 import { PIPEDRIVE_PERSONS } from './catalogue/pipedrive';
 import { PRESTASHOP_CUSTOMERS } from './catalogue/prestashop';
-import { SALESFORCE_CONTACTS, SALESFORCE_LEADS } from './catalogue/salesforce';
+import {
+  SALESFORCE_CONTACTS,
+  SALESFORCE_CONTACTS_REPORT,
+  SALESFORCE_LEADS,
+} from './catalogue/salesforce';
 import { SHOPIFY_CUSTOMERS } from './catalogue/shopify';
 import { WOOCOMMERCE_CUSTOMERS, WOOCOMMERCE_USER_EXPORT } from './catalogue/woocommerce';
 import { ZOHO_CRM_CONTACTS } from './catalogue/zoho-crm';
@@ -26,6 +30,7 @@ export const BUILT_IN_PRESETS: readonly SourcePreset[] = frozen([
   PIPEDRIVE_PERSONS,
   SALESFORCE_CONTACTS,
   SALESFORCE_LEADS,
+  SALESFORCE_CONTACTS_REPORT,
   ZOHO_CRM_CONTACTS,
   SHOPIFY_CUSTOMERS,
   WOOCOMMERCE_CUSTOMERS,

@@ -56,4 +56,10 @@ export interface SourcePreset {
   columns: readonly PresetColumn[];
   /** Headers this export contains that are deliberately not imported (known, so not "foreign"). */
   ignoredHeaders: readonly string[];
+  /**
+   * Headers of this preset (in `columns` or `ignoredHeaders`) that no public page or sample export
+   * showed: kept because the tool very likely writes them, but never part of the signature, so
+   * recognition never rests on them. The note of `source` says why each is kept.
+   */
+  unverifiedHeaders?: readonly string[];
 }

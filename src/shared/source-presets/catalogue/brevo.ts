@@ -3,23 +3,24 @@ import { data, field } from './column-builders';
 
 /**
  * Brevo (formerly Sendinblue) contacts (Contacts > Export). Columns are attribute names in
- * capitals; the first and last name attributes are named in the account's language (FIRSTNAME or
- * PRENOM, VORNAME, NOMBRE, NOME...). The export always carries EMAIL, ADDED_TIME and MODIFIED_TIME.
+ * capitals; the first and last name attributes are named in the account's language (FIRSTNAME and
+ * LASTNAME in English, PRENOM and NOM in French). The export always carries EMAIL, ADDED_TIME
+ * and MODIFIED_TIME.
  * Source: https://help.brevo.com/hc/en-us/articles/208729849-Create-a-file-to-import-your-contacts
  */
 export const BREVO_CONTACTS: SourcePreset = {
   id: 'brevo-contacts',
   name: 'Brevo contacts',
   tool: 'Brevo (Sendinblue)',
-  languages: ['en', 'fr', 'de', 'es', 'it', 'pt'],
+  languages: ['en', 'fr'],
   source: {
     url: 'https://help.brevo.com/hc/en-us/articles/208729849-Create-a-file-to-import-your-contacts',
-    note: 'Default attributes EMAIL, FIRSTNAME, LASTNAME, SMS (names of FIRSTNAME and LASTNAME vary with the account language), WHATSAPP, LANDLINE_NUMBER, EXT_ID. The translated names (PRENOM/NOM, VORNAME/NACHNAME, NOMBRE/APELLIDOS, NOME/COGNOME, NOME/SOBRENOME) are those Brevo creates for French, German, Spanish, Italian and Portuguese accounts.',
+    note: 'Brevo\'s help: "There are 4 default attributes in Brevo when you create an account: FIRSTNAME, LASTNAME, EMAIL, and SMS. The FIRSTNAME and LASTNAME default attributes name may vary based on the account language"; EMAIL, SMS, WHATSAPP, LANDLINE_NUMBER and EXT_ID are the contact identifiers. PRENOM and NOM (French accounts) seen as contact attributes in public code using French Brevo accounts (with ENTREPRISE and EXT_ID). The German, Spanish, Italian and Portuguese names (VORNAME/NACHNAME, NOMBRE/APELLIDOS, NOME/COGNOME, NOME/SOBRENOME) were removed: no public account or export showed them. The date layout of ADDED_TIME and MODIFIED_TIME ("2024-01-31 09:12:31") is assumed, not seen in a sample.',
   },
   alsoSee: [
     {
       url: 'https://developers.brevo.com/reference/request-contact-export',
-      note: 'Exports carry the mandatory attributes EMAIL, ADDED_TIME, MODIFIED_TIME.',
+      note: 'exportMandatoryAttributes: "To export mandatory attributes like EMAIL, ADDED_TIME, MODIFIED_TIME".',
     },
   ],
   signature: {
@@ -28,8 +29,8 @@ export const BREVO_CONTACTS: SourcePreset = {
   },
   columns: [
     field('email', ['EMAIL']),
-    field('first_name', ['FIRSTNAME', 'PRENOM', 'VORNAME', 'NOMBRE', 'NOME']),
-    field('last_name', ['LASTNAME', 'NOM', 'NACHNAME', 'APELLIDOS', 'COGNOME', 'SOBRENOME']),
+    field('first_name', ['FIRSTNAME', 'PRENOM']),
+    field('last_name', ['LASTNAME', 'NOM']),
     field('phone', ['SMS']),
     data('whatsapp', ['WHATSAPP'], { valueType: 'string' }),
     data('landline_number', ['LANDLINE_NUMBER'], { valueType: 'string' }),
@@ -37,5 +38,5 @@ export const BREVO_CONTACTS: SourcePreset = {
     field('created_at', ['ADDED_TIME'], { dateFormat: 'YYYY-MM-DD HH:mm:ss' }),
     data('modified_time', ['MODIFIED_TIME'], { dateFormat: 'YYYY-MM-DD HH:mm:ss' }),
   ],
-  ignoredHeaders: ['CONTACT ID', 'CONTACT_ID'],
+  ignoredHeaders: [],
 };

@@ -3,7 +3,7 @@ import { data, field } from './column-builders';
 
 /**
  * Pipedrive people (Contacts > People > Export). Columns are "Person - <field>", one column per
- * email and phone label. English headers (the names found in public exports).
+ * email and phone label. English headers (the names found in public code reading exports).
  * Source: https://support.pipedrive.com/en/article/how-can-i-export-my-data-from-pipedrive
  */
 export const PIPEDRIVE_PERSONS: SourcePreset = {
@@ -13,7 +13,7 @@ export const PIPEDRIVE_PERSONS: SourcePreset = {
   languages: ['en'],
   source: {
     url: 'https://support.pipedrive.com/en/article/how-can-i-export-my-data-from-pipedrive',
-    note: 'People export columns are "Person - Name", "Person - First name", "Person - Last name", "Person - Email - Work/Home/Other", "Person - Phone - Work/Home/Mobile/Other", "Person - Organization", "Person - Labels", "Person - Owner", "Person - Person created" (as found in public exports). Work email is the Crisp email; the others are kept as custom data.',
+    note: 'Headers seen in several public scripts that read Pipedrive people exports: "Person - ID", "Person - Name", "Person - First name", "Person - Last name", "Person - Title", "Person - Organization", "Person - Email - Work", "Person - Email - Home", "Person - Email - Other", "Person - Phone - Work", "Person - Phone - Home", "Person - Phone - Mobile", "Person - Phone - Other", "Person - Marketing status", "Person - Double opt-in", "Person - Label"/"Person - Labels", "Person - Person created" (and "Person - Email"/"Person - Phone" for a single value). Work email is the Crisp email; the others are kept as custom data. "Person - Owner", "Person - Job title", "Person - Update time" and the deal and activity counters were not seen: kept as unverified, never used for recognition. The support URL was not found in the stored copies of Pipedrive\'s help center.',
   },
   signature: {
     distinctive: [
@@ -29,12 +29,11 @@ export const PIPEDRIVE_PERSONS: SourcePreset = {
       'Person - Phone - Work',
       'Person - Phone - Mobile',
       'Person - Organization',
-      'Person - Owner',
       'Person - Label',
       'Person - Labels',
       'Person - Person created',
-      'Person - Update time',
       'Person - Marketing status',
+      'Person - Double opt-in',
     ],
     minDistinctive: 3,
   },
@@ -73,5 +72,23 @@ export const PIPEDRIVE_PERSONS: SourcePreset = {
     'Person - Email messages count',
     'Person - Followers',
     'Person - Double opt-in',
+  ],
+  unverifiedHeaders: [
+    'Person - Owner',
+    'Person - Job title',
+    'Person - Update time',
+    'Person - Visible to',
+    'Person - Organization ID',
+    'Person - Open deals',
+    'Person - Closed deals',
+    'Person - Won deals',
+    'Person - Lost deals',
+    'Person - Next activity date',
+    'Person - Last activity date',
+    'Person - Activities to do',
+    'Person - Done activities',
+    'Person - Total activities',
+    'Person - Email messages count',
+    'Person - Followers',
   ],
 };

@@ -34,9 +34,15 @@ export const SALESFORCE_CONTACTS: SourcePreset = {
   tool: 'Salesforce',
   languages: ['en'],
   source: {
-    url: 'https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm',
-    note: 'Contact field API names, which are the headers of the weekly Data Export and of Data Loader exports (not translated). CreatedDate is ISO 8601; HasOptedOutOfEmail is true/false. Report exports (labels such as "Mailing City") are not covered.',
+    url: 'https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contact.html',
+    note: 'Contact field API names (Field Name column of Salesforce\'s Contact field reference: AccountId, AssistantName, Birthdate, CreatedDate, Department, MailingStreet, MailingCity, MailingState, MailingPostalCode, MailingCountry, HasOptedOutOfEmail...), which are the headers of the weekly Data Export and of Data Loader exports, whatever the user language. CreatedDate is ISO 8601; HasOptedOutOfEmail is true/false. Report exports use the field labels instead: see the "Salesforce contacts (report)" preset.',
   },
+  alsoSee: [
+    {
+      url: 'https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm',
+      note: 'Contact object reference: field types and meanings.',
+    },
+  ],
   signature: {
     distinctive: [
       'AccountId',
@@ -114,9 +120,15 @@ export const SALESFORCE_LEADS: SourcePreset = {
   tool: 'Salesforce',
   languages: ['en'],
   source: {
-    url: 'https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_lead.htm',
-    note: 'Lead field API names, the headers of the weekly Data Export (Lead.csv) and of Data Loader exports. AnnualRevenue and NumberOfEmployees are numbers; IsConverted and HasOptedOutOfEmail are true/false.',
+    url: 'https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-lead.html',
+    note: "Lead field API names, verified in Salesforce's Lead field reference (Field Name and Field Label columns: Street, City, State, PostalCode, Country, AnnualRevenue, Company, IsConverted, ConvertedAccountId, ConvertedContactId, ConvertedDate, ConvertedOpportunityId, CreatedById, CreatedDate, Jigsaw, IsDeleted, Description, DoNotCall, EmailBouncedDate, EmailBouncedReason, HasOptedOutOfEmail, Fax, HasOptedOutOfFax, Industry, JigsawContactId, LastActivityDate, LastModifiedById...) and in a public Lead table dump whose columns run City, State, PostalCode, Country, Latitude, Longitude, GeocodeAccuracy, Phone, MobilePhone, Fax, Email, Website, Description, LeadSource, Status, Industry, Rating, AnnualRevenue, NumberOfEmployees, HasOptedOutOfEmail, IsConverted, IsUnreadByOwner, DoNotCall, HasOptedOutOfFax, Jigsaw, CleanStatus, CompanyDunsNumber. They are the headers of the weekly Data Export (Lead.csv) and of Data Loader exports. AnnualRevenue and NumberOfEmployees are numbers; IsConverted and HasOptedOutOfEmail are true/false.",
   },
+  alsoSee: [
+    {
+      url: 'https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_lead.htm',
+      note: 'Lead object reference: field types and meanings.',
+    },
+  ],
   signature: {
     distinctive: [
       'IsConverted',
@@ -173,5 +185,75 @@ export const SALESFORCE_LEADS: SourcePreset = {
     'Latitude',
     'Longitude',
     'GeocodeAccuracy',
+  ],
+};
+
+/**
+ * Salesforce contacts exported from a report (Reports > a "Contacts & Accounts" report > Export,
+ * "Details only" as CSV). Report columns carry the field labels ("Mailing State/Province"), not
+ * the API names of the Data Export. Labels are those of an English-language user.
+ * Source: https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contact.html
+ */
+export const SALESFORCE_CONTACTS_REPORT: SourcePreset = {
+  id: 'salesforce-contacts-report',
+  name: 'Salesforce contacts (report)',
+  tool: 'Salesforce',
+  languages: ['en'],
+  source: {
+    url: 'https://developer.salesforce.com/docs/platform/field-reference/references/field-reference/salesforce-field-reference-contact.html',
+    note: 'Header row "Salutation,First Name,Last Name,Title,Mailing Street,Mailing City,Mailing State/Province,Mailing Zip/Postal Code,Mailing Country,Phone,Mobile,Fax,Email,Account Owner,Account Name" seen verbatim as the expected header of a contacts report export in a public importer; "Home Phone" and the same Mailing columns in another public importer of Salesforce report exports. Field labels Account ID, Birthdate, Created Date, Department, Lead Source, Email Opt Out, Contact Description from Salesforce\'s field references; "Other City", "Other State/Province", "Other Zip/Postal Code", "Other Country" seen as Salesforce contact form labels in a public UI test. "Contact Owner" and "Reports To" are listed among Salesforce report columns by a public importer\'s documentation, not seen in a sample export; "Contact ID" (the record id column) and "Other Street" were not seen at all. These are kept as unverified and never used for recognition. Dates follow the user\'s locale, so they are left to automatic reading.',
+  },
+  signature: {
+    distinctive: [
+      'Mailing State/Province',
+      'Mailing Zip/Postal Code',
+      'Other State/Province',
+      'Other Zip/Postal Code',
+      'Account Owner',
+    ],
+    minDistinctive: 3,
+  },
+  columns: [
+    field('email', ['Email']),
+    field('first_name', ['First Name']),
+    field('last_name', ['Last Name']),
+    field('phone', ['Phone']),
+    data('mobile_phone', ['Mobile', 'Mobile Phone'], { valueType: 'string' }),
+    data('home_phone', ['Home Phone'], { valueType: 'string' }),
+    field('employment_title', ['Title']),
+    field('employment_role', ['Department']),
+    field('company_name', ['Account Name']),
+    field('address', ['Mailing Street']),
+    field('city', ['Mailing City']),
+    field('region', ['Mailing State/Province']),
+    data('postal_code', ['Mailing Zip/Postal Code'], { valueType: 'string' }),
+    field('country', ['Mailing Country']),
+    field('notepad', ['Contact Description', 'Description']),
+    data('salutation', ['Salutation'], { valueType: 'string' }),
+    data('birthdate', ['Birthdate'], { valueType: 'string' }),
+    data('lead_source', ['Lead Source'], { valueType: 'string' }),
+    data('email_opt_out', ['Email Opt Out'], { valueType: 'boolean' }),
+    data('contact_owner', ['Contact Owner'], { valueType: 'string' }),
+    data('account_owner', ['Account Owner'], { valueType: 'string' }),
+    field('created_at', ['Created Date']),
+    data('salesforce_id', ['Contact ID'], { valueType: 'string' }),
+  ],
+  ignoredHeaders: [
+    'Fax',
+    'Account ID',
+    'Reports To',
+    'Other Street',
+    'Other City',
+    'Other State/Province',
+    'Other Zip/Postal Code',
+    'Other Country',
+  ],
+  unverifiedHeaders: [
+    'Contact Owner',
+    'Contact ID',
+    'Reports To',
+    'Other Street',
+    'Description',
+    'Mobile Phone',
   ],
 };
