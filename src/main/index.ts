@@ -23,7 +23,10 @@ app.enableSandbox();
 const devServerUrl = !app.isPackaged ? (process.env.ELECTRON_RENDERER_URL ?? null) : null;
 const rendererFile = join(__dirname, '../renderer/index.html');
 const preloadPath = join(__dirname, '../preload/index.cjs');
-const iconPath = join(__dirname, '../../build/icon.png');
+// Packaged: electron-builder copies build/icon.png to the resources folder (extraResources).
+const iconPath = app.isPackaged
+  ? join(process.resourcesPath, 'icon.png')
+  : join(__dirname, '../../build/icon.png');
 
 let mainWindow: BrowserWindow | null = null;
 let service: ImporterService | null = null;
