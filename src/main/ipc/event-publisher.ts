@@ -26,6 +26,16 @@ function throttleKey(event: EventName, payload: unknown): string {
   return `${event}:${record.jobId ?? record.checkId ?? ''}`;
 }
 
+function supersededKey(event: EventName, payload: unknown): string | null {
+  if (event === 'import:stateChanged') {
+    return `import:progressed:${(payload as { job: { jobId: string } }).job.jobId}`;
+  }
+  if (event === 'check:finished') {
+    return `check:progressed:${(payload as { checkId: string }).checkId}`;
+  }
+  return null;
+}
+
 export function createEventPublisher(
   sink: EventSink,
   options: { onInvalid?: (event: EventName, error: unknown) => void; now?: () => number } = {},
@@ -56,6 +66,16 @@ export function createEventPublisher(
   return {
     publish(event, payload) {
       if (!THROTTLED.has(event)) {
+        // A state change or a finished check supersedes progress still waiting for its turn:
+        // that progress is older, and must not arrive after it.
+        const superseded = supersededKey(event, payload);
+        if (superseded) {
+          const stale = pending.get(superseded);
+          if (stale) {
+            clearTimeout(stale.timer);
+            pending.delete(superseded);
+          }
+        }
         send(event, payload);
         return;
       }
