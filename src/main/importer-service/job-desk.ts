@@ -50,6 +50,8 @@ const STATE_NAMES: Record<ImportJobState, JobState> = {
 };
 
 interface LiveJob {
+  /** The job as last read from its folder (refreshed on each state change). */
+  record: ImportJobRecord;
   progress: ImportJobProgress | null;
   state: ImportJobState;
   message: string | null;
@@ -277,6 +279,7 @@ export class JobDesk {
     const settings = await this.options.runSettings(record.websiteId);
     const started = new Promise<void>((resolve, reject) => {
       this.live.set(record.id, {
+        record,
         progress: null,
         state: record.state,
         message: null,
@@ -404,7 +407,7 @@ export class JobDesk {
         const live = this.live.get(message.progress.jobId);
         if (!live) return;
         live.progress = message.progress;
-        void this.publishProgress(message.progress.jobId);
+        this.publishProgress(message.progress.jobId);
         this.updateActivity();
         break;
       }
@@ -440,18 +443,16 @@ export class JobDesk {
     this.updateActivity();
   }
 
-  private async publishProgress(jobId: string): Promise<void> {
-    try {
-      const record = await this.store.load(jobId);
-      this.options.publish('import:progressed', this.summary(record));
-    } catch {
-      // The job folder is being written; the next progress event carries the figures.
-    }
+  private publishProgress(jobId: string): void {
+    const live = this.live.get(jobId);
+    if (live) this.options.publish('import:progressed', this.summary(live.record));
   }
 
   private async publishState(jobId: string, previous: ImportJobState | null): Promise<void> {
     try {
       const record = await this.store.load(jobId);
+      const live = this.live.get(jobId);
+      if (live) live.record = record;
       this.options.publish('import:stateChanged', {
         job: this.summary(record),
         previousState: previous === null ? null : STATE_NAMES[previous],
