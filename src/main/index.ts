@@ -75,6 +75,8 @@ if (!app.requestSingleInstanceLock()) {
       publish: (event, payload) => publisher.publish(event, payload),
       desktop,
       appVersion: app.getVersion(),
+      // Like the CLI: CRISP_API_URL points new connections at another Crisp API (a test server).
+      ...(process.env.CRISP_API_URL ? { crispApiUrl: process.env.CRISP_API_URL } : {}),
       engineWorker: { url: pathToFileURL(engineWorkerPath), typescript: false },
     });
     const dispatcher = createIpcDispatcher({

@@ -47,9 +47,22 @@ test('window.importer is one frozen object of named functions, and answers with 
 
 test('a frame that is not the app page is refused', async ({ page }) => {
   const answer = await page.evaluate(async () => {
-    const frame = document.createElement('iframe');
+    interface FrameElement {
+      srcdoc: string;
+      contentWindow: unknown;
+      addEventListener(type: string, listener: (value: unknown) => void): void;
+    }
+    const doc = (
+      globalThis as unknown as {
+        document: {
+          createElement(tag: 'iframe'): FrameElement;
+          body: { append(e: unknown): void };
+        };
+      }
+    ).document;
+    const frame = doc.createElement('iframe');
     frame.srcdoc = '<p>other</p>';
-    document.body.append(frame);
+    doc.body.append(frame);
     await new Promise((r) => frame.addEventListener('load', r));
     const api = (
       frame.contentWindow as unknown as { importer?: { getAppState(): Promise<unknown> } }

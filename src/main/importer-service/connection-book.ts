@@ -61,6 +61,11 @@ export interface ConnectionBookOptions {
   keychain: KeychainOptions;
   /** Timeout of the test request (default 10 s). */
   testTimeoutMs?: number;
+  /**
+   * API origin for newly added websites (like the CLI's CRISP_API_URL): a fake Crisp in tests.
+   * Default Crisp's production API.
+   */
+  defaultApiUrl?: string;
 }
 
 export class ConnectionBook {
@@ -210,7 +215,10 @@ export class ConnectionBook {
   /** The API URL saved for a website (the sandbox's loopback address), if any. */
   private async apiUrlFor(websiteId: string): Promise<string | undefined> {
     const { settings } = await loadAppSettings(this.options.stateDir);
-    return settings.connections.find((c) => c.websiteId === websiteId.trim().toLowerCase())?.apiUrl;
+    return (
+      settings.connections.find((c) => c.websiteId === websiteId.trim().toLowerCase())?.apiUrl ??
+      this.options.defaultApiUrl
+    );
   }
 
   private async probe(connection: CrispConnection): Promise<ConnectionTestResult> {

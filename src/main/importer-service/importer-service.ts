@@ -40,6 +40,8 @@ export interface ImporterServiceOptions {
   platform?: NodeJS.Platform;
   /** Timeout of "test connection" requests. */
   connectionTestTimeoutMs?: number;
+  /** API origin for newly added websites (CRISP_API_URL; a fake Crisp in tests). */
+  crispApiUrl?: string;
   /** The engine worker's code (bundled in the app; the .ts source under tsx by default). */
   engineWorker?: EngineWorkerEntry;
 }
@@ -74,6 +76,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     ...(options.connectionTestTimeoutMs !== undefined
       ? { testTimeoutMs: options.connectionTestTimeoutMs }
       : {}),
+    ...(options.crispApiUrl !== undefined ? { defaultApiUrl: options.crispApiUrl } : {}),
   });
   let darkMode = false;
   const engine = new EngineThread(options.engineWorker ?? defaultEngineWorkerEntry());

@@ -55,7 +55,15 @@ export interface ImporterTestApp {
   close(): Promise<void>;
 }
 
-export async function startImporterTestApp(page: Page): Promise<ImporterTestApp> {
+export interface ImporterTestAppOptions {
+  /** API origin of the fake Crisp that new connections talk to. */
+  crispApiUrl?: string;
+}
+
+export async function startImporterTestApp(
+  page: Page,
+  options: ImporterTestAppOptions = {},
+): Promise<ImporterTestApp> {
   const stateDir = await mkdtemp(join(tmpdir(), 'importer-e2e-'));
   const keychainService = `crisp-importer-e2e-${randomUUID()}`;
   const renderer = await serveBuiltRenderer();
@@ -85,7 +93,12 @@ export async function startImporterTestApp(page: Page): Promise<ImporterTestApp>
   };
 
   async function startBackend(): Promise<void> {
-    backend = await startTestBackend({ stateDir, keychainService, appOrigin });
+    backend = await startTestBackend({
+      stateDir,
+      keychainService,
+      appOrigin,
+      ...(options.crispApiUrl ? { crispApiUrl: options.crispApiUrl } : {}),
+    });
     backend.onEvent(deliver);
   }
 

@@ -78,6 +78,7 @@ const service = createImporterService({
   keychain: { service: keychainService },
   appVersion: '0.0.0-e2e',
   connectionTestTimeoutMs: 5000,
+  ...(process.env.E2E_CRISP_API_URL ? { crispApiUrl: process.env.E2E_CRISP_API_URL } : {}),
   engineWorker: {
     url: new URL('../../../src/main/importer-service/engine-worker.ts', import.meta.url),
     typescript: true,

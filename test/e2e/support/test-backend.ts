@@ -10,6 +10,8 @@ export interface TestBackendOptions {
   keychainService: string;
   /** Origin of the page allowed to call the handlers (the static renderer server). */
   appOrigin: string;
+  /** API origin of the fake Crisp that new connections talk to. */
+  crispApiUrl?: string;
 }
 
 export interface PushedEvent {
@@ -77,6 +79,7 @@ export async function startTestBackend(options: TestBackendOptions): Promise<Tes
         E2E_STATE_DIR: options.stateDir,
         E2E_KEYCHAIN_SERVICE: options.keychainService,
         E2E_APP_ORIGIN: options.appOrigin,
+        ...(options.crispApiUrl ? { E2E_CRISP_API_URL: options.crispApiUrl } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
