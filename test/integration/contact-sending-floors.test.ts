@@ -93,3 +93,24 @@ describe('requests per contact', () => {
     expect(requestsPerContact(crisp, N)).toBeLessThan(1.2);
   });
 });
+
+describe('batched look-ups (opt-in: one search for many emails)', () => {
+  it('costs about one request per contact, new or existing, and merges correctly', async () => {
+    crisp = await fakeCrisp();
+    seedExisting(emails('e'));
+    const sender = senderFor(crisp, { lookups: 'batched' });
+    const mixed = [...emails('e'), ...emails('n')]
+      .sort()
+      .map((e) => contact(e, { segments: ['imported'] }));
+    const outcomes = await sendAll(sender, mixed, 64);
+    expect(outcomes.filter((o) => o.kind === 'updated')).toHaveLength(N);
+    expect(outcomes.filter((o) => o.kind === 'created')).toHaveLength(N);
+    expect(requestsPerContact(crisp, 2 * N)).toBeLessThanOrEqual(1.1);
+    expect(sender.stats().lookups).toBe('batched');
+    expect(crisp.getProfile('e5@example.com')).toMatchObject({
+      segments: ['old', 'imported'],
+      data: { a: 1 },
+    });
+    expect(crisp.getProfile('n5@example.com')).toMatchObject({ segments: ['imported'] });
+  });
+});

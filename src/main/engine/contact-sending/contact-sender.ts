@@ -34,6 +34,7 @@ import {
 } from './profile-merge';
 import type { QuotaBudget } from './quota-budget';
 import type { RateController } from './rate-controller';
+import { LookupBatcher, type LookupBatcherOptions } from './lookup-batcher';
 import { RequestPlanner, type RequestPlan } from './request-planner';
 import { WrittenProfiles } from './written-profiles';
 
@@ -76,6 +77,13 @@ export interface ContactSenderOptions {
   staleReadDelaysMs?: number[];
   /** Only 429/420 answers for this long is taken as a spent quota. Default 10 minutes. */
   assumeQuotaAfterMs?: number;
+  /**
+   * 'single' (default): look up one email per request (GET people/profile/{email}).
+   * 'batched': look up many emails with one search request (see lookup-batcher.ts; Crisp's
+   * multi-value search is unconfirmed, so it checks itself and falls back to 'single').
+   */
+  lookups?: 'single' | 'batched';
+  lookupBatch?: LookupBatcherOptions;
   /** Default Math.random (jitter). */
   random?: () => number;
 }
@@ -92,6 +100,10 @@ export interface SenderStats {
   requestsPerContact: number;
   plan: RequestPlan;
   existingShare: number;
+  /** 'batched' while batched look-ups work; 'single' otherwise. */
+  lookups: 'single' | 'batched';
+  /** Why batched look-ups stopped, when they did. */
+  batchedLookupsStopped: string | null;
 }
 
 export class SenderClosedError extends Error {
@@ -122,6 +134,7 @@ export class ContactSender {
   private readonly staleReadDelaysMs: number[];
   private readonly assumeQuotaAfterMs: number;
   private readonly random: () => number;
+  private readonly batcher: LookupBatcher | null;
   private readonly events = new EventEmitter();
   private readonly locks = new Map<string, Promise<void>>();
   private readonly abort = new AbortController();
@@ -131,6 +144,7 @@ export class ContactSender {
   private resume: (() => void) | null = null;
   private quotaTimer: NodeJS.Timeout | null = null;
   private rateLimitedSince: number | null = null;
+  private probe: Promise<void> | null = null;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
 
   private counters = {
@@ -154,6 +168,10 @@ export class ContactSender {
     this.staleReadDelaysMs = options.staleReadDelaysMs ?? [500, 2_000, 5_000];
     this.assumeQuotaAfterMs = options.assumeQuotaAfterMs ?? 600_000;
     this.random = options.random ?? Math.random;
+    this.batcher =
+      options.lookups === 'batched'
+        ? new LookupBatcher((emails) => this.searchEmails(emails), options.lookupBatch)
+        : null;
     this.detachObserver = client.addObserver((exchange) => this.observe(exchange));
     // Every request in flight listens to the one stop signal.
     setMaxListeners(0, this.abort.signal);
@@ -166,6 +184,15 @@ export class ContactSender {
   /** The plan used for the next email not written yet. */
   get plan(): RequestPlan {
     return this.planner.plan;
+  }
+
+  /**
+   * How many contacts a caller should keep in flight (sent, not yet resolved) to keep the
+   * sender busy: twice the concurrency the rate allows, more with batched look-ups.
+   */
+  get suggestedInFlight(): number {
+    const concurrency = this.rate?.concurrencyLimit ?? 8;
+    return Math.max(16, 2 * concurrency + (this.batcher?.enabled ? 2 * this.batcher.size : 0));
   }
 
   on(event: 'state', listener: (state: SenderState) => void): this {
@@ -238,8 +265,13 @@ export class ContactSender {
         failed: this.counters.failed,
       },
       requestsPerContact: done === 0 ? 0 : this.counters.contactRequests / done,
-      plan: this.planner.plan,
+      plan:
+        this.batcher?.enabled && this.planner.existingShare >= 1 / this.batcher.size
+          ? 'look-up-first'
+          : this.planner.plan,
       existingShare: this.planner.existingShare,
+      lookups: this.batcher?.enabled ? 'batched' : 'single',
+      batchedLookupsStopped: this.batcher?.stoppedBecause ?? null,
     };
   }
 
@@ -250,6 +282,7 @@ export class ContactSender {
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
     this.abort.abort();
+    this.batcher?.close();
     for (const sleep of this.sleeps) {
       clearTimeout(sleep.timer);
       sleep.done();
@@ -267,6 +300,42 @@ export class ContactSender {
   private async upsert(attempt: ContactAttempt, contact: ContactProfile): Promise<ContactOutcome> {
     const known = this.written.get(contact.email);
     if (known) return this.update(attempt, contact, known, 'updated');
+    if (this.planner.observations > 0 || this.planner.plan !== 'create-first') {
+      return this.firstTime(attempt, contact);
+    }
+    // Nothing is known about this file yet: one contact goes first and the others wait for
+    // Crisp's first answer (one round trip), instead of all guessing "create first".
+    while (this.probe && this.planner.observations === 0) {
+      await Promise.race([this.probe, this.planner.nextObservation()]);
+    }
+    if (this.planner.observations > 0) return this.firstTime(attempt, contact);
+    let finished!: () => void;
+    this.probe = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      return await this.firstTime(attempt, contact);
+    } finally {
+      this.probe = null;
+      finished();
+    }
+  }
+
+  /** An email this import has not written yet. */
+  private async firstTime(
+    attempt: ContactAttempt,
+    contact: ContactProfile,
+  ): Promise<ContactOutcome> {
+    // Batched look-ups cost 1/batchSize per email: worth it as soon as some emails exist.
+    if (this.batcher?.enabled && this.planner.existingShare >= 1 / this.batcher.size) {
+      const { profile, share } = await this.batcher.lookup(contact.email);
+      attempt.requests += share;
+      const existing =
+        profile === 'unknown'
+          ? await this.readProfile(attempt, contact.email)
+          : profile && toKnown(profile);
+      this.planner.record(existing !== null);
+      if (existing) return this.update(attempt, contact, existing, 'updated');
+      return this.create(attempt, contact, true, profile !== 'unknown');
+    }
 
     if (this.planner.plan === 'look-up-first') {
       const existing = await this.readProfile(attempt, contact.email);
@@ -281,6 +350,7 @@ export class ContactSender {
     attempt: ContactAttempt,
     contact: ContactProfile,
     lookedUp: boolean,
+    byBatch = false,
   ): Promise<ContactOutcome> {
     const body = createBody(contact);
     let peopleId: string | null;
@@ -292,6 +362,7 @@ export class ContactSender {
     } catch (error) {
       if (!(error instanceof CrispRequestError && error.kind === 'exists')) throw error;
       if (!lookedUp && !attempt.createAnswerLost) this.planner.record(true);
+      if (byBatch && !attempt.createAnswerLost) this.batcher?.noteMiss();
       const existing = await this.readAfterConflict(attempt, contact.email);
       const ours = attempt.createAnswerLost && matchesCreated(existing, body);
       return this.update(attempt, contact, existing, ours ? 'created' : 'updated');
@@ -356,6 +427,23 @@ export class ContactSender {
       if (error instanceof CrispRequestError && error.kind === 'not_found') return null;
       throw error;
     }
+  }
+
+  /** One search request for many emails (batched look-ups). */
+  private async searchEmails(
+    emails: string[],
+  ): Promise<{ profiles: PeopleProfile[]; requests: number }> {
+    const shared: ContactAttempt = { requests: 0, createAnswerLost: false };
+    const answer = await this.call(shared, CRISP_ROUTES.listProfiles, (client, signal) =>
+      client.listProfiles(
+        {
+          perPage: 50,
+          filters: [{ model: 'people', criterion: 'email', operator: 'eq', query: emails }],
+        },
+        { signal },
+      ),
+    );
+    return { profiles: answer.data, requests: shared.requests };
   }
 
   /** After a 409: the profile exists, but a cached read may not show it yet. */

@@ -4,3 +4,4 @@ export * from './rate-controller';
 export * from './request-planner';
 export * from './profile-merge';
 export { WrittenProfiles, DEFAULT_WRITTEN_CAPACITY } from './written-profiles';
+export { LookupBatcher, type LookupBatcherOptions, type BatchLookup } from './lookup-batcher';

@@ -23,7 +23,9 @@ import {
   PeopleProfileCreate,
   PeopleProfileCreated,
   PeopleProfileUpdate,
+  PeopleProfileList,
   PeopleStats,
+  type SearchFilter,
 } from './crisp-schemas';
 import { encodePeopleId } from './people-id';
 
@@ -49,6 +51,7 @@ export const CRISP_ROUTES = {
   getData: 'GET /people/data/:id',
   updateData: 'PATCH /people/data/:id',
   stats: 'GET /people/stats',
+  listProfiles: 'GET /people/profiles/:page',
 } as const;
 export type CrispRoute = (typeof CRISP_ROUTES)[keyof typeof CRISP_ROUTES];
 
@@ -248,6 +251,38 @@ export class CrispClient {
       `/people/data/${encodePeopleId(peopleIdOrEmail)}`,
       { data: parsed },
       Ignored,
+      options,
+    );
+  }
+
+  /**
+   * GET people/profiles/{page}: one page (up to `perPage`, 20 to 50) of profiles matching
+   * `filters` (crisp-api.md §4.7).
+   */
+  async listProfiles(
+    query: {
+      page?: number;
+      perPage?: number;
+      filters?: SearchFilter[];
+      operator?: 'and' | 'or';
+    },
+    options?: RequestOptions,
+  ): Promise<CrispResponse<PeopleProfile[]>> {
+    const page = query.page ?? 1;
+    if (!Number.isInteger(page) || page < 1) {
+      throw new CrispRequestError('invalid_data', 'The page number must be a whole number from 1.');
+    }
+    const params = new URLSearchParams();
+    params.set('per_page', String(Math.min(50, Math.max(20, query.perPage ?? 20))));
+    if (query.filters && query.filters.length > 0)
+      params.set('search_filter', JSON.stringify(query.filters));
+    if (query.operator) params.set('search_operator', query.operator);
+    return this.request(
+      CRISP_ROUTES.listProfiles,
+      'GET',
+      `/people/profiles/${page}?${params.toString()}`,
+      undefined,
+      PeopleProfileList,
       options,
     );
   }

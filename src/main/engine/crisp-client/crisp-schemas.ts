@@ -54,6 +54,16 @@ export const PeopleProfile = z.looseObject({
 });
 export type PeopleProfile = z.output<typeof PeopleProfile>;
 
+export const PeopleProfileList = z.array(PeopleProfile);
+
+/** One criterion of a profile search (GET people/profiles, `search_filter`). */
+export interface SearchFilter {
+  model: 'people';
+  criterion: string;
+  operator: 'eq' | 'neq' | 'has' | 'nhas' | 'gt' | 'gte' | 'lt' | 'lte';
+  query: Array<string | number | boolean>;
+}
+
 /** `data` of POST people/profile (201 added). */
 export const PeopleProfileCreated = z.looseObject({ people_id: z.string().min(1) });
 export type PeopleProfileCreated = z.output<typeof PeopleProfileCreated>;
