@@ -16,11 +16,11 @@ import { validateMapping } from '../../shared/contact-rules';
 import {
   ImportJobStore,
   cancelImportJob,
-  collectJournalProblems,
   createEngineParts,
   createImportJob,
   isFinishedJobState,
   isResumableState,
+  readJournalRows,
   type ImportJobProgress,
   type ImportJobRecord,
   type ImportJobState,
@@ -182,12 +182,23 @@ export class JobDesk {
     >();
     if (record.counters.skipped + record.counters.failed > 0) {
       try {
-        const problems = await collectJournalProblems(this.store.paths(record.id).journal);
-        for (const [row, problem] of problems.rows) {
-          const key = `${problem.outcome}\u0000${problem.reason}`;
+        // The last outcome of each row wins (a row failed, then sent on resume, is not a failure).
+        const last = new Map<number, { code: string; message: string }>();
+        for await (const entry of readJournalRows(this.store.paths(record.id).journal)) {
+          if (entry.outcome === 'skipped') {
+            const where = entry.column ? `${entry.column}: ` : '';
+            last.set(entry.row, { code: entry.code, message: `${where}${entry.reason}` });
+          } else if (entry.outcome === 'failed') {
+            last.set(entry.row, { code: 'send_failed', message: entry.reason });
+          } else {
+            last.delete(entry.row);
+          }
+        }
+        for (const [row, problem] of [...last].sort((a, b) => a[0] - b[0])) {
+          const key = `${problem.code}\u0000${problem.message}`;
           let group = groups.get(key);
           if (!group) {
-            group = { code: problem.outcome, message: problem.reason, count: 0, rows: [] };
+            group = { ...problem, count: 0, rows: [] };
             groups.set(key, group);
           }
           group.count++;
