@@ -3,6 +3,7 @@
  * `issueLimit` issues, counts by code and severity, and groups by code and column with their
  * first row numbers.
  */
+import { Buffer } from 'node:buffer';
 import type { RowIssue } from '../../../shared/row-issue';
 import type { ScanIssue, ScanIssueGroup } from './contact-scan-report';
 
@@ -31,7 +32,7 @@ export class IssueTally {
         column,
         severity: issue.severity,
         code: issue.code,
-        message: issue.message,
+        message: detached(issue.message),
       });
     }
     const byCode = issue.severity === 'error' ? this.errorsByCode : this.warningsByCode;
@@ -50,7 +51,7 @@ export class IssueTally {
         code: issue.code,
         severity: issue.severity,
         column,
-        message: issue.message,
+        message: detached(issue.message),
         count: 0,
         rows: [],
       };
@@ -80,4 +81,13 @@ export class IssueTally {
 
 function severityRank(group: ScanIssueGroup): number {
   return group.severity === 'error' ? 0 : 1;
+}
+
+/**
+ * A copy of `text` that holds no reference to the text it was cut from. Messages quote cell
+ * values, and V8 keeps a cut string (a slice) pointing into the whole decoded chunk it came from:
+ * keeping 1,000 messages would otherwise keep hundreds of 64 KiB chunks alive.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf8').toString('utf8');
 }
