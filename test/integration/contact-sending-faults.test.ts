@@ -116,6 +116,50 @@ describe('daily quota', () => {
   });
 });
 
+describe('stale reads and endless 429s', () => {
+  it('reads again when Crisp says "exists" but its cached read still says "not found"', async () => {
+    crisp = await fakeCrisp({ readCacheMs: 400 });
+    const sender = senderFor(crisp, { plan: 'look-up-first' });
+    // Another tool creates the profile right after our look-up was cached as "not found".
+    let seeded = false;
+    crisp.onRequest((entry) => {
+      if (!seeded && entry.route === 'GET /people/profile/:id') {
+        seeded = true;
+        crisp.seedProfiles([
+          { email: 'race@example.com', person: { nickname: 'Other tool' }, segments: ['theirs'] },
+        ]);
+      }
+    });
+    const outcome = await sender.send(contact('race@example.com', { segments: ['imported'] }));
+    expect(outcome.kind).toBe('updated');
+    expect(crisp.getProfile('race@example.com')?.segments).toEqual(['theirs', 'imported']);
+    const statuses = crisp.requestLog().map((r) => `${r.method} ${r.status}`);
+    expect(statuses.slice(0, 3)).toEqual(['GET 404', 'POST 409', 'GET 404']);
+    expect(statuses.at(-1)).toBe('PATCH 200');
+  });
+
+  it('takes nothing but 429 for a long time as a spent quota, and pauses instead of spinning', async () => {
+    crisp = await fakeCrisp({
+      rateLimit: { perSecond: 0.001, burst: 1, status: 429, retryAfter: 'none' },
+    });
+    const sender = senderFor(crisp, {
+      assumeQuotaAfterMs: 500,
+      rate: new RateController({ initialRate: 20 }),
+    });
+    const pending = Promise.all(
+      list(3).map((e) => sender.send(contact(e, { segments: ['imported'] }))),
+    );
+    const paused = await waitForState(sender, (s) => typeof s === 'object');
+    expect(paused).toMatchObject({
+      paused: 'quota',
+      message: expect.stringContaining('too many requests'),
+    });
+    crisp.configure({ rateLimit: null });
+    sender.resumeQuotaNow();
+    expectAllCreated(await pending, list(3));
+  });
+});
+
 describe('server errors, resets and slow answers', () => {
   it('retries 5xx answers with HTML bodies until each contact is created once', async () => {
     crisp = await fakeCrisp({ faults: { serverErrorRate: 0.3, seed: 7 } });

@@ -101,6 +101,41 @@ describe('RateController', () => {
     expect(granted).toBe(true);
   });
 
+  it('finds its pace again quickly after a long pause', async () => {
+    const controller = new RateController({ now: () => Date.now(), initialRate: 40 });
+    const answer = async (limited: boolean): Promise<void> => {
+      const permit = await controller.acquire(ROUTE);
+      const startedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      controller.observe({
+        route: ROUTE,
+        method: 'POST',
+        status: limited ? 429 : 201,
+        reason: null,
+        errorKind: limited ? 'rate_limited' : undefined,
+        startedAt,
+        durationMs: 1,
+      });
+      permit.release();
+    };
+    const cuts = (async () => {
+      for (let i = 0; i < 8; i += 1) await answer(true);
+    })();
+    await vi.advanceTimersByTimeAsync(120_000);
+    await cuts;
+    const low = controller.allowedRate(ROUTE);
+    expect(low).toBeLessThan(1);
+    await vi.advanceTimersByTimeAsync(31_000);
+    const burst = Array.from({ length: 40 }, () => answer(false));
+    const before = Date.now();
+    let settled = false;
+    void Promise.all(burst).then(() => (settled = true));
+    while (!settled && Date.now() - before < 60_000) await vi.advanceTimersByTimeAsync(100);
+    // At the rate it had sunk to, 40 requests would take minutes.
+    expect(Date.now() - before).toBeLessThan(10_000);
+    expect(controller.allowedRate(ROUTE)).toBeGreaterThan(low * 50);
+  });
+
   it('does not grow while nothing waits on the pace', async () => {
     const controller = new RateController({ now: () => Date.now(), initialRate: 10 });
     for (let i = 0; i < 30; i += 1) {

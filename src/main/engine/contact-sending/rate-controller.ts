@@ -8,7 +8,10 @@
  * - on 429/420: the rate falls to 95 % of what the server accepted over the last two seconds
  *   (at least halved at worst, at least 5 % lower), once per overload (answers to requests sent
  *   before the last cut do not cut again); a Retry-After pauses the route that long;
- * - then it probes upward slowly: +3 % every 2 s, +1 % when it is close to the last ceiling seen.
+ * - then it probes upward every 2 s: +10 % far below the last ceiling seen, +3 % near it, +1 %
+ *   within a few percent of it, +5 % once well past it;
+ * - a route left idle for 30 s (a quota or connection pause) starts again from the initial rate
+ *   (or its own, if higher) in slow start.
  *
  * Concurrency follows the rate: enough requests in flight to sustain the allowed rates at the
  * measured latency (Little's law, doubled) plus two, up to `maxConcurrency`.
@@ -85,6 +88,7 @@ interface RouteLane {
 
 const ACCEPT_WINDOW_MS = 2_000;
 const ACTIVE_LANE_MS = 5_000;
+const IDLE_RESTART_MS = 30_000;
 
 export class RateController {
   private readonly lanes = new Map<string, RouteLane>();
@@ -195,6 +199,13 @@ export class RateController {
 
   private lane(route: string): RouteLane {
     let lane = this.lanes.get(route);
+    if (lane && lane.waiters.length === 0 && this.now() - lane.lastUsedAt > IDLE_RESTART_MS) {
+      // After a long pause (a quota wait, a fixed connection) the server's limiter has
+      // refilled: find the rate again quickly.
+      lane.slowStart = true;
+      lane.rate = Math.max(lane.rate, this.initialRate);
+      lane.lastGrowthAt = this.now();
+    }
     if (!lane) {
       const now = this.now();
       lane = {
@@ -232,9 +243,10 @@ export class RateController {
       if (lane.slowStart) {
         lane.rate = Math.min(this.maxRate, lane.rate * 2);
       } else {
-        const nearCeiling = lane.ceiling !== null && lane.rate >= lane.ceiling * 0.97;
-        const step = lane.rate * (nearCeiling ? 0.01 : 0.03);
-        lane.rate = Math.min(this.maxRate, lane.rate + Math.max(step, 0.05));
+        lane.rate = Math.min(
+          this.maxRate,
+          lane.rate + Math.max(lane.rate * growthStep(lane), 0.05),
+        );
       }
     }
     lane.lastGrowthAt = now;
@@ -352,6 +364,20 @@ export class RateController {
       Math.max(0, Math.ceil(at - this.now())),
     );
   }
+}
+
+/**
+ * Growth per step after the first 429, by distance to the ceiling last seen: fast far below it
+ * (recovering from several cuts), careful close to it, faster again once well past it (the limit
+ * may have risen).
+ */
+function growthStep(lane: RouteLane): number {
+  if (lane.ceiling === null) return 0.1;
+  const ratio = lane.rate / lane.ceiling;
+  if (ratio < 0.9) return 0.1;
+  if (ratio < 0.97) return 0.03;
+  if (ratio < 1.05) return 0.01;
+  return 0.05;
 }
 
 function abortError(): Error {
