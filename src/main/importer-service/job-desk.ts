@@ -3,7 +3,9 @@
  * the engine worker, listed from the state folder (shared with the CLI) with the live progress of
  * the ones running now. Publishes progress and state changes; drives the desktop's manners.
  */
-import { copyFile, stat } from 'node:fs/promises';
+import { copyFile, readFile, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type {
   CsvFormatOverrides,
   JobDetail,
@@ -79,6 +81,8 @@ export class JobDesk {
   readonly store: ImportJobStore;
   private readonly live = new Map<string, LiveJob>();
   private readonly reports = new Map<string, JobReport>();
+  /** The last quota figures seen per job (still shown once the run has ended). */
+  private readonly lastQuota = new Map<string, ImportJobProgress['quota']>();
 
   constructor(private readonly options: JobDeskOptions) {
     this.store = new ImportJobStore(options.stateDir);
@@ -128,7 +132,12 @@ export class JobDesk {
       fraction: Math.max(0, Math.min(1, fraction)),
       rowsPerSecond: progress?.rowsPerSecond ?? null,
       etaSeconds: progress?.etaSeconds ?? null,
-      quota: progress?.quota ?? { left: null, requestsPerDay: null, resetsAt: record.waitingUntil },
+      quota: progress?.quota ??
+        this.lastQuota.get(record.id) ?? {
+          left: null,
+          requestsPerDay: null,
+          resetsAt: record.waitingUntil,
+        },
       message: live?.message ?? record.stateMessage,
       resumable: !live && isResumableState(record.state),
       hasFailedRows,
@@ -139,16 +148,61 @@ export class JobDesk {
   }
 
   private async load(jobId: string): Promise<ImportJobRecord> {
+    let record: ImportJobRecord;
     try {
-      return await this.store.load(jobId);
+      record = await this.store.load(jobId);
     } catch (error) {
       throw toIpcFailure(error);
+    }
+    return this.asSeenNow(record);
+  }
+
+  /**
+   * A job left "running" on disk that nothing runs any more (the app or the CLI was killed, the
+   * machine slept and died) is shown as what it is: interrupted, and resumable. A job that another
+   * process (the CLI) is sending right now stays "running".
+   */
+  private async asSeenNow(record: ImportJobRecord): Promise<ImportJobRecord> {
+    if (record.state !== 'running' || this.live.has(record.id)) return record;
+    if (await this.sendingElsewhere(record)) return record;
+    return {
+      ...record,
+      state: 'paused',
+      stateMessage:
+        'Interrupted: the app stopped while this import was sending. Resume it to carry on exactly where it stopped.',
+    };
+  }
+
+  /** True when another live process holds this job's website lock (see website-lock.ts). */
+  private async sendingElsewhere(record: ImportJobRecord): Promise<boolean> {
+    const lockPath = join(
+      this.options.stateDir,
+      'locks',
+      `${record.websiteId.replace(/[^A-Za-z0-9_-]/g, '_')}.lock`,
+    );
+    let owner: { pid?: unknown; host?: unknown; jobId?: unknown };
+    try {
+      owner = JSON.parse(await readFile(lockPath, 'utf8')) as typeof owner;
+    } catch {
+      return false;
+    }
+    if (owner.jobId !== record.id || typeof owner.pid !== 'number') return false;
+    if (owner.host !== hostname()) return true;
+    if (owner.pid === process.pid) return false;
+    try {
+      process.kill(owner.pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
     }
   }
 
   async list(): Promise<JobSummary[]> {
     const { jobs } = await this.store.list();
-    return jobs.filter((job) => !job.options.dryRun).map((job) => this.summary(job));
+    const shown = await Promise.all(
+      jobs.filter((job) => !job.options.dryRun).map((job) => this.asSeenNow(job)),
+    );
+    return shown.map((job) => this.summary(job));
   }
 
   /** Unfinished jobs not running here: offered for resume (a crash leaves "running" behind). */
@@ -418,6 +472,7 @@ export class JobDesk {
         const live = this.live.get(message.progress.jobId);
         if (!live) return;
         live.progress = message.progress;
+        this.lastQuota.set(message.progress.jobId, message.progress.quota);
         this.publishProgress(message.progress.jobId);
         this.updateActivity();
         break;

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 
-const root = resolve('out/renderer');
+// E2E_RENDERER_DIR serves another build (e.g. a renderer built elsewhere); default out/renderer.
+const root = resolve(process.env.E2E_RENDERER_DIR ?? 'out/renderer');
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

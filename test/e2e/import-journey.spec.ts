@@ -1,0 +1,130 @@
+// The whole journey of a first-time user, in real Chromium against the built renderer, with
+// `window.importer` built by the real bridge over a test transport to the REAL handlers (test
+// backend: importer service, engine worker, real keychain) and a fake Crisp over loopback:
+// connect; choose a file; fix a mapping; save a preset; preview with issues; import; the backend
+// is killed mid-import and started again; resume and finish with every contact correct; report
+// with a failed rows file; a second file with the same headers gets the preset proposed.
+// Every screen is screenshotted (test-results/screenshots/) and checked with axe-core.
+import { expect, test } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
+import { checkScreen } from './support/journey-checks';
+import { writeJourneyFile } from './support/journey-files';
+import {
+  chooseFile,
+  connectWebsite,
+  continueToFile,
+  expectEveryContactCorrect,
+  expectPresetProposed,
+  fixMappingAndSavePreset,
+  previewAndCheck,
+  startImport,
+  waitForReport,
+  type DialogAnswers,
+} from './support/journey-steps';
+import { startImporterTestApp, type ImporterTestApp } from './support/importer-test-app';
+
+const CONTACTS = 120;
+const PRESET = 'Monthly shop export';
+
+let app: ImporterTestApp;
+let crisp: FakeCrisp;
+
+test.beforeEach(async ({ page }) => {
+  expect(existsSync('out/renderer/index.html'), 'run electron-vite build first').toBe(true);
+  crisp = await startFakeCrisp({});
+  app = await startImporterTestApp(page, { crispApiUrl: crisp.url });
+  await page.setViewportSize({ width: 1280, height: 860 });
+});
+
+test.afterEach(async () => {
+  await app.close();
+  await crisp.close();
+});
+
+test('a first-time user imports a file, survives a crash, and gets the preset next time', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(240_000);
+  const shot = (name: string) => checkScreen(page, testInfo, 'journey', name);
+  const dialogs: DialogAnswers = {
+    answerOpen: (path) => app.answerDialogs({ open: [path] }),
+    answerSave: (path) => app.answerDialogs({ save: [path] }),
+  };
+  const march = await writeJourneyFile(app.stateDir, 'shop-export-march.csv', CONTACTS, 'march');
+
+  await app.open();
+  await expect(page.getByRole('heading', { level: 1, name: 'Connect to Crisp' })).toBeVisible();
+  await shot('01-connect');
+  await connectWebsite(page, crisp, 'Test shop');
+  await continueToFile(page);
+
+  await chooseFile(page, dialogs, march.path);
+  await shot('02-choose-file');
+
+  await fixMappingAndSavePreset(page, PRESET);
+  await shot('03-map-columns');
+
+  const issuesPath = join(app.stateDir, 'problems.csv');
+  await previewAndCheck(page, dialogs, march, issuesPath);
+  await shot('04-preview');
+  const issues = await readFile(issuesPath, 'utf8');
+  expect(issues).toContain(String(march.invalidRows[0]));
+  expect(issues).toContain(String(march.invalidRows[1]));
+
+  // Slow Crisp down so the crash lands mid-import.
+  crisp.configure({ rateLimit: { perSecond: 6, status: 429, retryAfter: 'seconds' } });
+  await startImport(page, CONTACTS + 1);
+  await expect
+    .poll(() => crisp.listProfiles().length, { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(15);
+  await shot('05-importing');
+  expect(crisp.listProfiles().length).toBeLessThan(CONTACTS);
+
+  // The app dies (kill -9) in the middle of the import, then starts again.
+  await app.restartBackend('SIGKILL');
+  crisp.configure({ rateLimit: null });
+  await page.reload();
+  await expect(page.getByText('An import did not finish')).toBeVisible();
+  await shot('06-resume-offer');
+  await page.getByRole('button', { name: 'Resume it' }).click();
+
+  await waitForReport(page);
+  await expect(page.getByText('Completed').first()).toBeVisible();
+  await shot('07-report');
+  expectEveryContactCorrect(crisp, march);
+
+  // The report: 2 rows not imported, with the failed rows file to open or save.
+  await expect(page.getByRole('heading', { name: 'Rows that were not imported' })).toBeVisible();
+  await expect(page.getByText('2 rows were not imported.')).toBeVisible();
+  await page.getByRole('button', { name: 'Open the failed rows' }).click();
+  await expect
+    .poll(async () => (await app.backend().desktopLog()).openedPaths)
+    .toEqual([expect.stringMatching(/failed-rows\.csv$/)]);
+  const savedFailed = join(app.stateDir, 'march-failed-rows.csv');
+  await dialogs.answerSave(savedFailed);
+  await page.getByRole('button', { name: 'Save the failed rows as…' }).click();
+  await expect(page.getByText(`Saved to ${savedFailed}`)).toBeVisible();
+  const failed = await readFile(savedFailed, 'utf8');
+  expect(failed).toContain('not-an-email');
+  expect(failed.split(/\r?\n/)[0]).toContain('reason');
+
+  // Next month: same headers, the preset is proposed.
+  const april = await writeJourneyFile(app.stateDir, 'shop-export-april.csv', 10, 'april');
+  await expectPresetProposed(page, dialogs, april.path, PRESET);
+  await shot('08-preset-proposed');
+
+  // The other screens a person visits.
+  await page.getByRole('button', { name: 'Presets' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Presets' })).toBeVisible();
+  await expect(page.getByText(PRESET).first()).toBeVisible();
+  await shot('09-presets');
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await shot('10-settings');
+  await page.getByRole('button', { name: 'Connections' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Crisp connections' })).toBeVisible();
+  await shot('11-connections');
+});
