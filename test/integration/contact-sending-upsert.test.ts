@@ -147,3 +147,14 @@ describe('ContactSender upsert by Crisp merge rules (fake Crisp over loopback)',
     expect(crisp.getProfile('keys@example.com')).toBeDefined();
   });
 });
+
+describe('emails Crisp cannot address', () => {
+  it('fails the row in plain words without spending a request', async () => {
+    crisp = await fakeCrisp();
+    const sender = senderFor(crisp);
+    const outcome = await sender.send(contact('a/b@example.com'));
+    expect(outcome).toMatchObject({ kind: 'failed', retryable: false, requests: 0 });
+    expect(outcome.kind === 'failed' && outcome.reason).toContain('contains "/"');
+    expect(crisp.requestLog()).toEqual([]);
+  });
+});

@@ -19,6 +19,7 @@ import type { ContactProfile } from '../../../shared/contact-profile';
 import {
   CRISP_ROUTES,
   CrispRequestError,
+  encodePeopleId,
   type CrispClient,
   type CrispExchange,
   type CrispRoute,
@@ -38,6 +39,10 @@ import { LookupBatcher, type LookupBatcherOptions } from './lookup-batcher';
 import { RequestPlanner, type RequestPlan } from './request-planner';
 import { WrittenProfiles } from './written-profiles';
 
+/**
+ * What became of one contact. `requests` counts the HTTP requests spent on it, retries
+ * included (with batched look-ups, its share of a search request, so it may be fractional).
+ */
 export type ContactOutcome =
   | { kind: 'created'; peopleId: string | null; requests: number }
   | { kind: 'updated'; peopleId: string | null; requests: number }
@@ -214,6 +219,12 @@ export class ContactSender {
     if (this.currentState === 'closed') throw new SenderClosedError();
     const email = contact.email.trim().toLowerCase();
     const attempt: ContactAttempt = { requests: 0, createAnswerLost: false };
+    try {
+      encodePeopleId(email);
+    } catch (error) {
+      this.counters.failed += 1;
+      return this.failure(attempt, error);
+    }
     const outcome = await this.withEmailLock(email, async () => {
       try {
         return await this.upsert(attempt, { ...contact, email });
