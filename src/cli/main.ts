@@ -11,7 +11,13 @@ export function buildProgram(): Command {
   const program = new Command('crisp-import')
     .description('Import contact CSV files into Crisp as people profiles.')
     .exitOverride()
-    .showHelpAfterError('(run crisp-import --help for usage)')
+    .configureOutput({
+      // One plain line per usage error, with the way to get help.
+      outputError: (text, write) =>
+        write(
+          `crisp-import: ${text.trim().replace(/^error: /, '')}. Run crisp-import --help for usage.\n`,
+        ),
+    })
     .addHelpText(
       'after',
       `
