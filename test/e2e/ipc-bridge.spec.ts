@@ -1,6 +1,8 @@
 // The real bridge (createImporterApi) over the test transport, against the real handlers: what
 // the page can and cannot do through `window.importer`.
 import { expect, test } from '@playwright/test';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startImporterTestApp, type ImporterTestApp } from './support/importer-test-app';
 
 let app: ImporterTestApp;
@@ -96,4 +98,30 @@ test('pushed events reach subscribers, and unsubscribe stops them', async ({ pag
   await expect
     .poll(() => page.evaluate(() => (globalThis as unknown as { seen: string[] }).seen))
     .toEqual(['dark']);
+});
+
+test('a dropped file is resolved to its path by the bridge, never by the page', async ({
+  page,
+}) => {
+  const path = join(app.stateDir, 'dropped.csv');
+  await writeFile(path, 'email\nada@example.com\n');
+  await app.registerDroppablePath('dropped.csv', path);
+  const answers = await page.evaluate(async () => {
+    const api = (
+      globalThis as unknown as {
+        importer: { openDroppedFile(file: { name: string; size: number }): Promise<unknown> };
+      }
+    ).importer;
+    const FileCtor = (
+      globalThis as unknown as {
+        File: new (parts: string[], name: string) => { name: string; size: number };
+      }
+    ).File;
+    return [
+      await api.openDroppedFile(new FileCtor(['email'], 'dropped.csv')),
+      await api.openDroppedFile(new FileCtor(['email'], 'made-up.csv')),
+    ];
+  });
+  expect(answers[0]).toMatchObject({ ok: true, value: { name: 'dropped.csv', sizeBytes: 22 } });
+  expect(answers[1]).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
 });

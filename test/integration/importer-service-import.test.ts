@@ -13,6 +13,8 @@ import type {
 } from '../../src/shared/ipc-contract';
 import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { rememberConnection, updateAppSettings } from '../../src/main/engine/app-settings';
+import { detectCsvFormat } from '../../src/main/engine/csv-reader';
+import { createImportJob, ImportJobStore } from '../../src/main/engine/import-jobs';
 import { startIpcHarness, type IpcHarness } from './ipc-support';
 
 let harness: IpcHarness;
@@ -139,6 +141,49 @@ describe('import', () => {
     const done = await waitFor(() => finalState(started.jobId));
     expect(done.job.counters.created + done.job.counters.updated).toBe(300);
     expect(crisp.listProfiles()).toHaveLength(300);
+  });
+
+  it('shows a job a killed app left "running" as interrupted, offers it, and resumes it', async () => {
+    const rows = ['email,full_name'];
+    for (let i = 0; i < 25; i++) rows.push(`k${i}@example.com,Kept ${i}`);
+    const path = join(harness.stateDir, 'killed.csv');
+    await writeFile(path, rows.join('\n') + '\n');
+    const store = new ImportJobStore(harness.stateDir);
+    const detection = await detectCsvFormat(path);
+    const job = await createImportJob(store, {
+      filePath: path,
+      layout: {
+        format: detection.format,
+        headers: detection.headers,
+        dataStartOffset: detection.dataStartOffset,
+        dataStartRow: detection.dataStartRow,
+        bomLength: 0,
+      },
+      mapping: {
+        version: 1,
+        columns: [
+          { column: 'email', index: 0, target: { kind: 'field', field: 'email' } },
+          { column: 'full_name', index: 1, target: { kind: 'field', field: 'full_name' } },
+        ],
+        emptyCells: 'clear',
+        extraSegments: [],
+      },
+      websiteId: crisp.websiteId,
+      apiUrl: crisp.url,
+    });
+    // What a process killed while sending leaves behind.
+    await store.save({ ...job, state: 'running', startedAt: new Date().toISOString() });
+
+    const state = valueOf<{ jobs: JobSummary[]; resumableJobIds: string[] }>(
+      await harness.call('app:state'),
+    );
+    expect(state.resumableJobIds).toEqual([job.id]);
+    expect(state.jobs[0]).toMatchObject({ state: 'paused', resumable: true });
+    expect(state.jobs[0]?.message).toContain('Interrupted');
+
+    valueOf(await harness.call('import:resume', { jobId: job.id }));
+    const done = await waitFor(() => finalState(job.id));
+    expect(done.job.counters.created).toBe(25);
   });
 
   it('refuses to start without an email column, in plain words', async () => {
