@@ -212,6 +212,46 @@ describe('full-file check', () => {
   });
 });
 
+describe('stopping a check, built-in presets', () => {
+  it('stops a running check when asked, and says so', async () => {
+    const lines = ['email,name'];
+    for (let i = 0; i < 300_000; i++) lines.push(`person${i}@example.com,Person ${i}`);
+    const file = await chooseFile('big.csv', lines.join('\n'));
+    const proposal = valueOf<MappingProposal>(
+      await harness.call('mapping:propose', { fileId: file.fileId }),
+    );
+    const { checkId } = valueOf<{ checkId: string }>(
+      await harness.call('check:start', { fileId: file.fileId, mapping: proposal.mapping }),
+    );
+    valueOf(await harness.call('check:cancel', { checkId }));
+    const outcome = await waitForEvent<CheckOutcome>(
+      'check:finished',
+      (p) => p.checkId === checkId,
+    );
+    expect(outcome.state).toBe('cancelled');
+    expect(outcome.report).toBeNull();
+    const status = valueOf<{ state: string }>(await harness.call('check:get', { checkId }));
+    expect(status.state).toBe('cancelled');
+  });
+
+  it('copies a built-in preset into an editable one', async () => {
+    const list = valueOf<{ builtIn: PresetSummary[]; presets: PresetSummary[] }>(
+      await harness.call('presets:list'),
+    );
+    expect(list.builtIn.length).toBeGreaterThan(0);
+    const source = list.builtIn[0]!;
+    const copy = valueOf<PresetSummary>(
+      await harness.call('presets:copyBuiltIn', { presetId: source.presetId }),
+    );
+    expect(copy.builtIn).toBe(false);
+    expect(copy.name).toContain(source.name);
+    const again = valueOf<PresetSummary>(
+      await harness.call('presets:copyBuiltIn', { presetId: source.presetId }),
+    );
+    expect(again.name).not.toBe(copy.name);
+  });
+});
+
 async function waitForEvent<T>(
   name: string,
   match: (payload: T) => boolean,
