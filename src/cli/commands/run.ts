@@ -95,6 +95,8 @@ const RunArgs = z.object({
   reserve: wholeNumber('--reserve', 0, 100_000_000).optional(),
   exitOnWait: z.boolean().optional(),
   checkEvery: wholeNumber('--check-every', 1, 86_400).optional(),
+  timeout: wholeNumber('--timeout', 100, 600_000).optional(),
+  initialRate: wholeNumber('--initial-rate', 1, 100_000).optional(),
 });
 type RunArgs = z.infer<typeof RunArgs>;
 
@@ -142,6 +144,10 @@ export function registerRunCommand(program: Command): void {
         '--check-every <seconds>',
         'while waiting: how often to check whether the quota or connection is back',
       ).hideHelp(),
+    )
+    .addOption(new Option('--timeout <ms>', 'HTTP timeout per request').hideHelp())
+    .addOption(
+      new Option('--initial-rate <n>', 'requests a second per route at the start').hideHelp(),
     )
     .addHelpText(
       'after',
@@ -292,6 +298,8 @@ async function runImport(args: RunArgs): Promise<number> {
       reconnect: async () => (args.sandbox ? connection : reResolve(websiteId, args.apiUrl)),
       ...(args.dailyBudget !== undefined ? { dailyBudget: args.dailyBudget } : {}),
       ...(args.reserve !== undefined ? { reserve: args.reserve } : {}),
+      ...(args.timeout !== undefined ? { timeoutMs: args.timeout } : {}),
+      ...(args.initialRate !== undefined ? { initialRate: args.initialRate } : {}),
       ...(args.checkEvery !== undefined
         ? { quotaCheckMs: args.checkEvery * 1000, connectionCheckMs: args.checkEvery * 1000 }
         : {}),
