@@ -20,8 +20,8 @@ import { columnLabel } from './column-label';
 import { resolveColumns } from './column-resolution';
 import { contactIssue, contactMessages as say } from './contact-issues';
 import { normalizeCountry } from './country';
-import { parseDataValue } from './data-value';
-import { inferNameFromEmail, normalizeEmail } from './email-address';
+import { autoDataValue, parseDataValue } from './data-value';
+import { inferNameFromEmail, normalizeEmail, plainEmail } from './email-address';
 import { parseImportDate } from './import-date';
 import {
   FIELD_MAX_LENGTH,
@@ -250,8 +250,11 @@ export function compileContactMapper(
           packedExtra = packed.slice(1);
         }
       }
-      const reading = normalizeEmail(cell);
-      if (!reading.ok) {
+      const plain = email.multiValue === null ? plainEmail(cell) : undefined;
+      const reading = plain === undefined ? normalizeEmail(cell) : null;
+      if (reading === null) {
+        address = plain; // the common case: one valid address, nothing to report
+      } else if (!reading.ok) {
         issues.push(
           reading.code === 'email_missing'
             ? contactIssue(row, email.label, 'email_missing', say.emailMissing())
@@ -408,6 +411,12 @@ export function compileContactMapper(
         }
         case Step.Data: {
           if (column.key in data) break;
+          if (column.valueType === 'auto') {
+            const typed = autoDataValue(value);
+            data[column.key] =
+              typeof typed === 'string' ? limit(typed, column, row, issues) : typed;
+            break;
+          }
           const reading = parseDataValue(value, column.valueType);
           if (!reading.ok) {
             issues.push(

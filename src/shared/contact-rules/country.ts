@@ -204,6 +204,18 @@ function buildCountryNames(): Map<string, string> {
   return names;
 }
 
+/**
+ * What two ASCII letters in any case stand for, indexed by (first - a) * 26 + (second - a): the
+ * upper-case code when it is an ISO code, `GB` for `UK`; undefined otherwise.
+ */
+const CODE_BY_LETTERS: (string | undefined)[] = new Array<string | undefined>(26 * 26).fill(
+  undefined,
+);
+for (const code of ISO_CODES) {
+  CODE_BY_LETTERS[(code.charCodeAt(0) - 0x41) * 26 + (code.charCodeAt(1) - 0x41)] = code;
+}
+CODE_BY_LETTERS[('u'.charCodeAt(0) - 0x61) * 26 + ('k'.charCodeAt(0) - 0x61)] = 'GB';
+
 const MAX_REMEMBERED = 5_000;
 const remembered = new Map<string, string | null>();
 
@@ -214,6 +226,13 @@ const remembered = new Map<string, string | null>();
 export function normalizeCountry(cell: string): string | undefined {
   const value = cell.trim();
   if (value.length === 2) {
+    // Two ASCII letters: the code from a table (no upper-casing, no hashing).
+    const first = value.charCodeAt(0) | 0x20;
+    const second = value.charCodeAt(1) | 0x20;
+    if (first >= 0x61 && first <= 0x7a && second >= 0x61 && second <= 0x7a) {
+      const listed = CODE_BY_LETTERS[(first - 0x61) * 26 + (second - 0x61)];
+      if (listed !== undefined) return listed;
+    }
     const code = value.toUpperCase();
     if (ISO_CODES.has(code)) return code;
     if (code === 'UK') return 'GB';

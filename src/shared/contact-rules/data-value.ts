@@ -14,7 +14,6 @@ import { parseYesNo } from './segments';
 export type DataValueReading =
   { ok: true; value: DataValue } | { ok: false; code: 'value_not_number' | 'value_not_boolean' };
 
-const SAFE_NUMBER = /^-?(?:0|[1-9]\d{0,8})(?:\.\d{1,15})?$/;
 const LOOSE_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const GROUPING = /[\s\u00a0\u202f'_]/g;
 
@@ -52,12 +51,88 @@ export function parseDataValue(cell: string, valueType: DataValueType = 'auto'):
         : { ok: true, value: yes };
     }
     case 'auto':
-      if (SAFE_NUMBER.test(value)) return { ok: true, value: Number(value) };
-      if (value.length === 4 || value.length === 5) {
-        const lower = value.toLowerCase();
-        if (lower === 'true') return { ok: true, value: true };
-        if (lower === 'false') return { ok: true, value: false };
-      }
-      return { ok: true, value };
+      return { ok: true, value: autoDataValue(value) };
   }
+}
+
+/**
+ * The `auto` reading of a trimmed, non-empty cell (it never fails): a number when nothing is
+ * lost (`-?(0|[1-9]\d{0,8})(\.\d{1,15})?`), `true` / `false` in any case, the text otherwise.
+ * Scanned by hand, without a regular expression and without lower-casing the cell.
+ */
+export function autoDataValue(value: string): DataValue {
+  const number = safeNumber(value);
+  if (!Number.isNaN(number)) return number;
+  const length = value.length;
+  // Only ASCII letters lower-case to the letters of `true` and `false`.
+  if (length === 4) {
+    if (
+      (value.charCodeAt(0) | 0x20) === 0x74 && // t
+      (value.charCodeAt(1) | 0x20) === 0x72 && // r
+      (value.charCodeAt(2) | 0x20) === 0x75 && // u
+      (value.charCodeAt(3) | 0x20) === 0x65 // e
+    ) {
+      return true;
+    }
+  } else if (length === 5) {
+    if (
+      (value.charCodeAt(0) | 0x20) === 0x66 && // f
+      (value.charCodeAt(1) | 0x20) === 0x61 && // a
+      (value.charCodeAt(2) | 0x20) === 0x6c && // l
+      (value.charCodeAt(3) | 0x20) === 0x73 && // s
+      (value.charCodeAt(4) | 0x20) === 0x65 // e
+    ) {
+      return false;
+    }
+  }
+  return value;
+}
+
+/**
+ * The number a cell spells when the whole of it matches `-?(0|[1-9]\d{0,8})(\.\d{1,15})?`
+ * (exactly `Number(value)`), NaN when it does not match.
+ */
+function safeNumber(value: string): number {
+  const length = value.length;
+  let i = 0;
+  const negative = length > 0 && value.charCodeAt(0) === 0x2d;
+  if (negative) i++;
+  if (i >= length) return NaN;
+  // The digits as a whole number: exact while there are at most 15 of them (< 2^53).
+  let digits = 0;
+  const first = value.charCodeAt(i);
+  if (first === 0x30) i++;
+  else if (first >= 0x31 && first <= 0x39) {
+    const intStart = i;
+    digits = first - 0x30;
+    i++;
+    while (i < length && i - intStart < 9) {
+      const code = value.charCodeAt(i);
+      if (code < 0x30 || code > 0x39) break;
+      digits = digits * 10 + (code - 0x30);
+      i++;
+    }
+  } else return NaN;
+  let count = i - (negative ? 1 : 0); // digits read (a leading 0 included)
+  let scale = 1;
+  if (i < length) {
+    if (value.charCodeAt(i) !== 0x2e) return NaN;
+    i++;
+    const fractionStart = i;
+    while (i < length) {
+      const code = value.charCodeAt(i);
+      if (code < 0x30 || code > 0x39) return NaN;
+      digits = digits * 10 + (code - 0x30);
+      scale *= 10;
+      i++;
+    }
+    const fraction = i - fractionStart;
+    if (fraction < 1 || fraction > 15) return NaN;
+    count += fraction;
+  }
+  // Up to 15 digits, both the digits and the power of ten are exact doubles, so one division
+  // gives the correctly rounded value, as Number() does; beyond, Number() reads it.
+  if (count > 15) return Number(value);
+  const magnitude = digits / scale;
+  return negative ? -magnitude : magnitude;
 }

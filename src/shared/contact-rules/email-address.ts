@@ -117,6 +117,8 @@ const WRAPPING = /^[<("'[]+|[>)"'\]]+$/g;
  * a shared inbox column is far more common than two people on one row.
  */
 export function normalizeEmail(cell: string): EmailReading {
+  const plain = plainEmail(cell);
+  if (plain !== undefined) return { ok: true, email: plain, dropped: NONE, cleanedFrom: undefined };
   const trimmed = cell.trim();
   if (trimmed === '') return { ok: false, code: 'email_missing' };
   const lower = trimmed.toLowerCase();
@@ -143,6 +145,101 @@ function readUnusualEmailCell(trimmed: string, lower: string): EmailReading {
     return { ok: true, email: first, dropped: candidates.slice(1), cleanedFrom: trimmed };
   }
   return { ok: false, code: 'email_invalid' };
+}
+
+/** Character classes of ASCII codes in an email, for `plainEmail`. */
+const LETTER = 1; // a-z, A-Z
+const DIGIT = 2;
+const HYPHEN = 4;
+const LOCAL_SYMBOL = 8; // RFC 5322 atext symbols (the hyphen included)
+const DOT = 16;
+const AT = 32;
+const SPACE = 64; // what trim() removes
+const EMAIL_CHAR_CLASS = new Uint8Array(128);
+for (let code = 0x61; code <= 0x7a; code++) EMAIL_CHAR_CLASS[code] = LETTER;
+for (let code = 0x41; code <= 0x5a; code++) EMAIL_CHAR_CLASS[code] = LETTER;
+for (let code = 0x30; code <= 0x39; code++) EMAIL_CHAR_CLASS[code] = DIGIT;
+for (const code of LOCAL_SYMBOLS) EMAIL_CHAR_CLASS[code] = LOCAL_SYMBOL;
+EMAIL_CHAR_CLASS[0x2d] = HYPHEN | LOCAL_SYMBOL;
+EMAIL_CHAR_CLASS[0x2e] = DOT;
+EMAIL_CHAR_CLASS[0x40] = AT;
+for (const code of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20]) EMAIL_CHAR_CLASS[code] = SPACE;
+
+/**
+ * The common case of `normalizeEmail` in one pass over the cell, without regular expressions or
+ * case conversion of the whole cell: an all-ASCII cell holding one valid address (spaces around
+ * it allowed). Returns the address trimmed and lower-cased, exactly as `normalizeEmail` would;
+ * undefined for anything else (empty, invalid, non-ASCII, several addresses, `mailto:`...), which
+ * `normalizeEmail` then reads the general way.
+ */
+export function plainEmail(cell: string): string | undefined {
+  const length = cell.length;
+  let start = 0;
+  let end = length;
+  while (start < end && cell.charCodeAt(start) <= 0x20) {
+    const code = cell.charCodeAt(start);
+    if (code !== 0x20 && (code < 0x09 || code > 0x0d)) return undefined;
+    start++;
+  }
+  while (end > start && cell.charCodeAt(end - 1) <= 0x20) {
+    const code = cell.charCodeAt(end - 1);
+    if (code !== 0x20 && (code < 0x09 || code > 0x0d)) return undefined;
+    end--;
+  }
+  const size = end - start;
+  if (size < 3 || size > MAX_EMAIL_LENGTH) return undefined;
+  let upper = false;
+  // Local part: atext characters, dots only between them.
+  let i = start;
+  let previousDot = true;
+  for (; i < end; i++) {
+    const code = cell.charCodeAt(i);
+    if (code >= 0x80) return undefined;
+    const kind = EMAIL_CHAR_CLASS[code] as number;
+    if (kind === AT) break;
+    if (kind === DOT) {
+      if (previousDot) return undefined;
+      previousDot = true;
+      continue;
+    }
+    if (kind === 0 || kind === SPACE) return undefined;
+    if (kind === LETTER && code <= 0x5a) upper = true;
+    previousDot = false;
+  }
+  const localLength = i - start;
+  if (i === end || previousDot || localLength === 0 || localLength > MAX_LOCAL_LENGTH) {
+    return undefined;
+  }
+  // Domain: labels of letters, digits and inner hyphens; a top-level label of 2+ characters,
+  // not all digits; at least two labels.
+  let labels = 0;
+  let labelStart = i + 1;
+  let labelAllDigits = true;
+  for (let k = labelStart; k <= end; k++) {
+    const code = k === end ? 0x2e : cell.charCodeAt(k);
+    if (code >= 0x80) return undefined;
+    const kind = EMAIL_CHAR_CLASS[code] as number;
+    if (kind === DOT) {
+      const labelLength = k - labelStart;
+      if (labelLength === 0 || labelLength > MAX_LABEL_LENGTH) return undefined;
+      if (cell.charCodeAt(labelStart) === 0x2d || cell.charCodeAt(k - 1) === 0x2d) return undefined;
+      labels++;
+      if (k === end && (labelAllDigits || labelLength < 2)) return undefined;
+      labelStart = k + 1;
+      labelAllDigits = true;
+      continue;
+    }
+    if (kind === DIGIT) continue;
+    labelAllDigits = false;
+    if (kind === LETTER) {
+      if (code <= 0x5a) upper = true;
+      continue;
+    }
+    if (kind !== (HYPHEN | LOCAL_SYMBOL)) return undefined;
+  }
+  if (labels < 2) return undefined;
+  const trimmed = start === 0 && end === length ? cell : cell.slice(start, end);
+  return upper ? trimmed.toLowerCase() : trimmed;
 }
 
 const NAME_PARTS = /[._-]+/;

@@ -60,14 +60,46 @@ export function splitSegments(cell: string, separator: SegmentSeparator = 'any')
 export function addSegment(segments: string[], segment: string): boolean {
   if (segment === '') return false;
   const count = segments.length;
+  if (count === 0) {
+    segments.push(segment);
+    return true;
+  }
+  const ascii = isAscii(segment);
   let lower: string | undefined;
   for (let i = 0; i < count; i++) {
     const existing = segments[i] as string;
     if (existing === segment) return false;
+    if (ascii && isAscii(existing)) {
+      if (equalIgnoringAsciiCase(existing, segment)) return false;
+      continue;
+    }
     lower ??= segment.toLowerCase();
     if (existing.toLowerCase() === lower) return false;
   }
   segments.push(segment);
+  return true;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x80) return false;
+  return true;
+}
+
+/**
+ * For two ASCII strings, the same as comparing their `toLowerCase()` (which, for ASCII, only
+ * maps A-Z to a-z and keeps the length), without making the lower-cased copies.
+ */
+function equalIgnoringAsciiCase(a: string, b: string): boolean {
+  const length = a.length;
+  if (length !== b.length) return false;
+  for (let i = 0; i < length; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0x41 && x <= 0x5a) x += 0x20;
+    if (y >= 0x41 && y <= 0x5a) y += 0x20;
+    if (x !== y) return false;
+  }
   return true;
 }
 
