@@ -6,11 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
-import {
-  ImportJobRecord,
-  ImportJobStore,
-  readJournalRows,
-} from '../../src/main/engine/import-jobs';
+import type { ImportJobRecord } from '../../src/main/engine/import-jobs';
+import { ImportJobStore, readJournalRows } from '../../src/main/engine/import-jobs';
 import { spawnCli, writeContactsFile, type ContactsFile } from './reliability-support';
 
 const ROWS = 2000;

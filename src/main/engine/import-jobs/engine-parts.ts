@@ -231,7 +231,6 @@ class CrispJobSender implements JobContactSender {
           ? (this.options.quotaCheckMs ?? 600_000)
           : (this.options.connectionCheckMs ?? 30_000);
       this.checkTimer = setInterval(() => void this.check(), every);
-      this.checkTimer.unref?.();
     }
     void this.saveBudget();
     for (const listener of this.listeners) listener(condition);

@@ -541,7 +541,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
 
   private startTimers(): void {
     this.saveTimer = setInterval(() => void this.saveSoon(), this.saveIntervalMs);
-    this.saveTimer.unref?.();
+    // Not unref: while a run is active (even only waiting), the process must stay up.
     this.progressTimer = setInterval(
       () => this.maybeEmitProgress(),
       Math.max(250, this.progressIntervalMs),
