@@ -3,13 +3,17 @@
  * email whatever the file size (no strings are kept).
  *
  * How: each email is hashed to 64 bits (two cross-mixed MurmurHash3 lanes over its UTF-16 code
- * units). The table is a Robin Hood open-addressing hash table of 2^k slots (k >= 16) kept in
- * three typed arrays: 7 bytes a slot. A hash's top k bits choose its home slot, and a slot stores
- * the low 48 bits plus its distance from home (1 byte), so the full 64-bit hash is known from
- * the slot's position (home = slot - distance) and what it stores: lookups compare whole 64-bit
- * hashes, and growing by doubling needs no email. The table doubles when it is 7/8 full, so it
- * is never less than 7/16 full: 7 bytes / (7/16) = 16 bytes per email at most (beyond the first
- * 57,344 emails, below which the table keeps its fixed minimum of 448 KiB).
+ * units). The hash's top 4 bits choose one of 16 parts; each part is a Robin Hood
+ * open-addressing hash table of 2^k slots (k >= 12) of 7 bytes, in one byte array (a slot's
+ * bytes sit together: a look-up touches one cache line, not three). The next k bits of the hash
+ * choose its home slot in the part, and a slot stores the low 48 bits plus its distance from
+ * home (1 byte), so the full 64-bit hash is known from the part, the slot's position
+ * (home = slot - distance) and what it stores: look-ups compare whole 64-bit hashes, and growing
+ * needs no email. A part doubles alone when it is 7/8 full, so it is never less than 7/16 full:
+ * 7 bytes / (7/16) = 16 bytes per email at most (beyond the first 57,344 emails, below which the
+ * parts keep their fixed minimum of 448 KiB in all). Parts growing one at a time keep the
+ * moment of growth small: the old and the new table of one part (1/16 of the index, 3/16 with
+ * the new one) are alive together, never the whole index twice.
  *
  * False positives: a new email is taken for a seen one only when two different emails share all
  * 64 hash bits. For n distinct emails the chance that this happens at all in a file is about
@@ -17,8 +21,14 @@
  * cryptographic; files are the user's own, not an adversary's.
  */
 
-const MIN_BITS = 16;
-const MAX_BITS = 30;
+/** Parts: the top PART_BITS bits of a hash choose its part. */
+const PART_BITS = 4;
+const PARTS = 1 << PART_BITS;
+/** Slots of a part: 2^MIN_BITS at first; home slot bits + PART_BITS >= 16 (see `highOf`). */
+const MIN_BITS = 12;
+const MAX_BITS = 26;
+/** Bytes per slot: distance (1), bits 32-47 of the hash (2), bits 0-31 (4), little endian. */
+const SLOT_BYTES = 7;
 /** Grow when more than 7/8 of the slots are used. */
 const MAX_LOAD = 0.875;
 /** Largest distance from home a slot records (the distance byte stores distance + 1). */
@@ -76,34 +86,48 @@ function hash64(text: string): void {
 }
 
 /**
- * The high 32 bits of the hash held in `slot` of a table of 2^bits slots (bits >= 16): the top
- * 16 come from its home slot (the top `bits` bits of the hash), the next 16 from `middle`.
+ * The high 32 bits of the hash held in `slot` of a part (its top PART_BITS bits) of 2^bits slots:
+ * the top 16 come from the part and the home slot (the next `bits` bits of the hash, bits >= 12),
+ * the next 16 from `middle`.
  */
-function highOf(slot: number, distance: number, middle: number, bits: number): number {
+function highOf(
+  part: number,
+  slot: number,
+  distance: number,
+  middle: number,
+  bits: number,
+): number {
   const home = (slot - (distance - 1)) & ((1 << bits) - 1);
-  return (((home >>> (bits - 16)) << 16) | middle) >>> 0;
+  return ((part << 28) | ((home >>> (bits - 12)) << 16) | middle) >>> 0;
+}
+
+/** A Robin Hood table of 2^bits slots of SLOT_BYTES bytes. */
+class Part {
+  bits = MIN_BITS;
+  mask = (1 << MIN_BITS) - 1;
+  limit = Math.floor((1 << MIN_BITS) * MAX_LOAD);
+  size = 0;
+  slots = new Uint8Array((1 << MIN_BITS) * SLOT_BYTES);
 }
 
 export class EmailIndex {
-  #bits = MIN_BITS;
-  #mask = (1 << MIN_BITS) - 1;
-  #limit = Math.floor((1 << MIN_BITS) * MAX_LOAD);
-  /** Bits 0-31 of each hash. */
-  #low = new Uint32Array(1 << MIN_BITS);
-  /** Bits 32-47 of each hash. */
-  #middle = new Uint16Array(1 << MIN_BITS);
-  /** 0: empty slot; d: the entry sits d - 1 slots after its home. */
-  #distance = new Uint8Array(1 << MIN_BITS);
+  readonly #parts: Part[] = [];
   #size = 0;
+
+  constructor() {
+    for (let p = 0; p < PARTS; p++) this.#parts.push(new Part());
+  }
 
   /** Number of distinct emails added. */
   get size(): number {
     return this.#size;
   }
 
-  /** Memory held by the table, in bytes. */
+  /** Memory held by the tables, in bytes. */
   get bytesUsed(): number {
-    return this.#low.byteLength + this.#middle.byteLength + this.#distance.byteLength;
+    let bytes = 0;
+    for (const part of this.#parts) bytes += part.slots.byteLength;
+    return bytes;
   }
 
   /**
@@ -114,9 +138,11 @@ export class EmailIndex {
     hash64(email);
     const high = hashHigh;
     const low = hashLow;
-    if (this.#find(high, low)) return true;
-    if (this.#size + 1 > this.#limit) this.#grow();
-    this.#insert(high, low);
+    const part = this.#parts[high >>> 28] as Part;
+    if (find(part, high, low)) return true;
+    if (part.size + 1 > part.limit) grow(part, high >>> 28);
+    insert(part, high >>> 28, high, low);
+    part.size++;
     this.#size++;
     return false;
   }
@@ -124,91 +150,109 @@ export class EmailIndex {
   /** True when the email was added before. */
   has(email: string): boolean {
     hash64(email);
-    return this.#find(hashHigh, hashLow);
+    return find(this.#parts[hashHigh >>> 28] as Part, hashHigh, hashLow);
   }
+}
 
-  #find(high: number, low: number): boolean {
-    const mask = this.#mask;
-    const distances = this.#distance;
-    const middle = high & 0xffff;
-    let slot = high >>> (32 - this.#bits);
-    for (let d = 1; ; d++) {
-      const stored = distances[slot] as number;
-      // Robin Hood order: past a slot closer to its home than we are, the hash cannot be.
-      if (stored < d) return false;
-      if (stored === d && this.#low[slot] === low && this.#middle[slot] === middle) return true;
-      slot = (slot + 1) & mask;
+function find(part: Part, high: number, low: number): boolean {
+  const bits = part.bits;
+  const mask = part.mask;
+  const slots = part.slots;
+  const middleLow = high & 0xff;
+  const middleHigh = (high >>> 8) & 0xff;
+  let slot = (high << PART_BITS) >>> (32 - bits);
+  for (let d = 1; ; d++) {
+    const at = slot * SLOT_BYTES;
+    const stored = slots[at] as number;
+    // Robin Hood order: past a slot closer to its home than we are, the hash cannot be.
+    if (stored < d) return false;
+    if (
+      stored === d &&
+      slots[at + 1] === middleLow &&
+      slots[at + 2] === middleHigh &&
+      ((slots[at + 3] as number) |
+        ((slots[at + 4] as number) << 8) |
+        ((slots[at + 5] as number) << 16) |
+        ((slots[at + 6] as number) << 24)) ===
+        (low | 0)
+    ) {
+      return true;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** Robin Hood insertion of a hash that is not in the part (number `index`). */
+function insert(part: Part, index: number, high: number, low: number): void {
+  const mask = part.mask;
+  const slots = part.slots;
+  let middle = high & 0xffff;
+  let slot = (high << PART_BITS) >>> (32 - part.bits);
+  let d = 1;
+  for (;;) {
+    const at = slot * SLOT_BYTES;
+    const stored = slots[at] as number;
+    if (stored === 0) {
+      writeSlot(slots, at, d, middle, low);
+      return;
+    }
+    if (stored < d) {
+      // Take the slot from an entry nearer its home, and carry that entry on.
+      const takenMiddle = (slots[at + 1] as number) | ((slots[at + 2] as number) << 8);
+      const takenLow =
+        (slots[at + 3] as number) |
+        ((slots[at + 4] as number) << 8) |
+        ((slots[at + 5] as number) << 16) |
+        ((slots[at + 6] as number) << 24);
+      writeSlot(slots, at, d, middle, low);
+      low = takenLow;
+      middle = takenMiddle;
+      d = stored;
+    }
+    slot = (slot + 1) & mask;
+    d++;
+    if (d > MAX_DISTANCE) {
+      // A run too long for the distance byte: double the part, then place the carried entry.
+      const carriedHigh = highOf(index, slot, d, middle, part.bits);
+      grow(part, index);
+      insert(part, index, carriedHigh, low);
+      return;
     }
   }
+}
 
-  /**
-   * The high 32 bits of the hash stored in a slot: the top 16 from its home slot (the top
-   * `bits` bits of the hash, bits >= 16), the next 16 from the middle array.
-   */
-  #highOf(slot: number, distance: number, middle: number): number {
-    return highOf(slot, distance, middle, this.#bits);
-  }
+function writeSlot(slots: Uint8Array, at: number, d: number, middle: number, low: number): void {
+  slots[at] = d;
+  slots[at + 1] = middle;
+  slots[at + 2] = middle >>> 8;
+  slots[at + 3] = low;
+  slots[at + 4] = low >>> 8;
+  slots[at + 5] = low >>> 16;
+  slots[at + 6] = low >>> 24;
+}
 
-  /** Robin Hood insertion of a hash that is not in the table. */
-  #insert(high: number, low: number): void {
-    const mask = this.#mask;
-    const distances = this.#distance;
-    const lows = this.#low;
-    const middles = this.#middle;
-    let middle = high & 0xffff;
-    let slot = high >>> (32 - this.#bits);
-    let d = 1;
-    for (;;) {
-      const stored = distances[slot] as number;
-      if (stored === 0) {
-        distances[slot] = d;
-        lows[slot] = low;
-        middles[slot] = middle;
-        return;
-      }
-      if (stored < d) {
-        // Take the slot from an entry nearer its home, and carry that entry on.
-        const takenLow = lows[slot] as number;
-        const takenMiddle = middles[slot] as number;
-        distances[slot] = d;
-        lows[slot] = low;
-        middles[slot] = middle;
-        low = takenLow;
-        middle = takenMiddle;
-        d = stored;
-      }
-      slot = (slot + 1) & mask;
-      d++;
-      if (d > MAX_DISTANCE) {
-        // A run too long for the distance byte: double the table, then place the carried entry.
-        const carriedHigh = this.#highOf(slot, d, middle);
-        this.#grow();
-        this.#insert(carriedHigh, low);
-        return;
-      }
-    }
-  }
-
-  /** Doubles the table and moves every entry to its new home. */
-  #grow(): void {
-    const oldBits = this.#bits;
-    if (oldBits >= MAX_BITS) throw new Error('Too many distinct emails for the duplicate index.');
-    const oldLow = this.#low;
-    const oldMiddle = this.#middle;
-    const oldDistance = this.#distance;
-    const count = oldDistance.length;
-    const capacity = count * 2;
-    this.#bits = oldBits + 1;
-    this.#mask = capacity - 1;
-    this.#limit = Math.floor(capacity * MAX_LOAD);
-    this.#low = new Uint32Array(capacity);
-    this.#middle = new Uint16Array(capacity);
-    this.#distance = new Uint8Array(capacity);
-    for (let slot = 0; slot < count; slot++) {
-      const d = oldDistance[slot] as number;
-      if (d === 0) continue;
-      // #insert takes the full high half, so a nested doubling (a long run) stays correct.
-      this.#insert(highOf(slot, d, oldMiddle[slot] as number, oldBits), oldLow[slot] as number);
-    }
+/** Doubles a part and moves each of its entries to its new home. */
+function grow(part: Part, index: number): void {
+  const oldBits = part.bits;
+  if (oldBits >= MAX_BITS) throw new Error('Too many distinct emails for the duplicate index.');
+  const old = part.slots;
+  const count = 1 << oldBits;
+  const capacity = count * 2;
+  part.bits = oldBits + 1;
+  part.mask = capacity - 1;
+  part.limit = Math.floor(capacity * MAX_LOAD);
+  part.slots = new Uint8Array(capacity * SLOT_BYTES);
+  for (let slot = 0; slot < count; slot++) {
+    const at = slot * SLOT_BYTES;
+    const d = old[at] as number;
+    if (d === 0) continue;
+    const middle = (old[at + 1] as number) | ((old[at + 2] as number) << 8);
+    const low =
+      (old[at + 3] as number) |
+      ((old[at + 4] as number) << 8) |
+      ((old[at + 5] as number) << 16) |
+      ((old[at + 6] as number) << 24);
+    // insert takes the full high half, so a nested doubling (a long run) stays correct.
+    insert(part, index, highOf(index, slot, d, middle, oldBits), low >>> 0);
   }
 }
