@@ -95,8 +95,9 @@ function emailCell(random: () => number): string {
       else cell = cell.slice(0, at) + cell.slice(at + 1);
     }
   }
-  if (random() < 0.2) cell = cell.toUpperCase();
-  else if (random() < 0.2) cell = cell.replace(/[a-z]/, (c) => c.toUpperCase());
+  const capitals = random();
+  if (capitals < 0.2) cell = cell.toUpperCase();
+  else if (capitals < 0.4) cell = cell.replace(/[a-z]/, (c) => c.toUpperCase());
   if (random() < 0.2) cell = pick(random, [' ', '\t', '\u00a0', '\r\n', '']) + cell;
   if (random() < 0.2) cell += pick(random, [' ', '\t', '\u3000', '\n', '']);
   if (random() < 0.05) cell = `${cell.slice(0, 60)}${'a'.repeat(Math.floor(random() * 260))}`;
