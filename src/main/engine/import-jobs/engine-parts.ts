@@ -23,7 +23,12 @@ import {
   type RetryPolicy,
   type SenderState,
 } from '../contact-sending';
-import { CrispClient, type CrispConnection } from '../crisp-client';
+import {
+  CrispClient,
+  type CrispClientOptions,
+  type CrispConnection,
+  type CrispObserver,
+} from '../crisp-client';
 import { readCsvBatches, type CsvDetection } from '../csv-reader';
 import type {
   ImportJobParts,
@@ -54,6 +59,8 @@ export interface EnginePartsOptions {
   retry?: Partial<RetryPolicy>;
   /** Requests a second per route at the start (the controller adapts). Default the controller's. */
   initialRate?: number;
+  /** Sees every Crisp exchange (route, status, timing; never a secret). */
+  observer?: CrispObserver;
 }
 
 /** The reader's view of a job's file, as fixed when the job began. */
@@ -85,6 +92,13 @@ export function csvRowSource(job: ImportJobRecord): JobRowSource {
 
 export function createEngineParts(options: EnginePartsOptions): ImportJobParts {
   return {
+    prepare(job) {
+      // Loads the HTTP stack (undici) while the job's files are read, so the first contact does
+      // not wait for it. A data: URL: nothing goes to the network.
+      if (!job.options.dryRun || job.options.checkExisting) {
+        void fetch('data:,').catch(() => undefined);
+      }
+    },
     openSource: csvRowSource,
     compileMapper(job) {
       const mapper = compileContactMapper(
@@ -109,8 +123,11 @@ export function createEngineParts(options: EnginePartsOptions): ImportJobParts {
   };
 }
 
-function clientOptions(options: EnginePartsOptions): { timeoutMs?: number } {
-  return options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {};
+function clientOptions(options: EnginePartsOptions): CrispClientOptions {
+  return {
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

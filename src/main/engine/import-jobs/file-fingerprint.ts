@@ -23,9 +23,8 @@ export async function fingerprintFile(path: string): Promise<FileFingerprint> {
   hash.update(`size:${size};`);
   const handle = await open(path, 'r');
   try {
-    const readAt = async (position: number, length: number): Promise<void> => {
+    const readAt = async (position: number, length: number): Promise<Buffer> => {
       const len = Math.max(0, Math.min(length, size - position));
-      if (len === 0) return;
       const buffer = Buffer.allocUnsafe(len);
       let done = 0;
       while (done < len) {
@@ -33,20 +32,25 @@ export async function fingerprintFile(path: string): Promise<FileFingerprint> {
         if (bytesRead === 0) break;
         done += bytesRead;
       }
-      hash.update(buffer.subarray(0, done));
+      return buffer.subarray(0, done);
     };
+    const blocks: Array<[number, number]> = [];
     if (size <= 2 * EDGE_BYTES) {
-      await readAt(0, size);
+      blocks.push([0, size]);
     } else {
-      await readAt(0, EDGE_BYTES);
-      const middleStart = EDGE_BYTES;
+      blocks.push([0, EDGE_BYTES]);
       const middleLength = size - 2 * EDGE_BYTES;
       for (let i = 0; i < MIDDLE_BLOCKS; i++) {
-        const position = middleStart + Math.floor((middleLength * i) / MIDDLE_BLOCKS);
-        await readAt(position, MIDDLE_BLOCK_BYTES);
+        blocks.push([
+          EDGE_BYTES + Math.floor((middleLength * i) / MIDDLE_BLOCKS),
+          MIDDLE_BLOCK_BYTES,
+        ]);
       }
-      await readAt(size - EDGE_BYTES, EDGE_BYTES);
+      blocks.push([size - EDGE_BYTES, EDGE_BYTES]);
     }
+    // Read at once, hashed in order.
+    const buffers = await Promise.all(blocks.map(([position, length]) => readAt(position, length)));
+    for (const buffer of buffers) hash.update(buffer);
   } finally {
     await handle.close();
   }

@@ -66,6 +66,8 @@ export interface JobContactSender {
 
 /** Builds the parts for one job (its file, mapping and website). */
 export interface ImportJobParts {
+  /** Called when a run starts, before anything else: a chance to warm up (optional). */
+  prepare?(job: ImportJobRecord): void;
   openSource(job: ImportJobRecord): JobRowSource;
   compileMapper(job: ImportJobRecord): JobRowMapper;
   createSender(job: ImportJobRecord): Promise<JobContactSender>;

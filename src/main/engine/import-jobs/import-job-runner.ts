@@ -179,7 +179,14 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
 
   private async runOnce(): Promise<ImportJobRecord> {
     let job = await this.loadRunnable();
-    await assertJobFileUnchanged(job);
+    this.parts.prepare?.(job);
+    // The file check runs while the website lock is taken (both mostly wait on the disk).
+    const fileCheckFailed = new AbortController();
+    let fileProblem: unknown = null;
+    const fileCheck = assertJobFileUnchanged(job).catch((error: unknown) => {
+      fileProblem = error;
+      fileCheckFailed.abort();
+    });
     const paths = this.store.paths(job.id);
     this.log = new ImportLog(paths.log);
     for (const secret of this.options.secrets ?? []) this.log.addSecret(secret);
@@ -187,12 +194,14 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     // One sender per website, across processes: wait for our turn first, then read the job again
     // (another process may have advanced or finished it while we waited).
     let lock: WebsiteLock | null = null;
+    let waitedForLock = false;
     if (!job.options.dryRun) {
       try {
         lock = await acquireWebsiteLock(this.store.stateDir, job.websiteId, job.id, {
-          signal: this.abort.signal,
+          signal: AbortSignal.any([this.abort.signal, fileCheckFailed.signal]),
           ...(this.options.lockPollMs !== undefined ? { pollMs: this.options.lockPollMs } : {}),
           onWaiting: (ahead) => {
+            waitedForLock = true;
             const text =
               ahead.jobId === job.id
                 ? 'This import is already sending in another window or terminal; waiting for it to stop.'
@@ -202,21 +211,35 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
           },
         });
       } catch (error) {
+        await fileCheck;
+        if (fileProblem) throw fileProblem;
         if (!(error instanceof LockWaitAbortedError)) throw error;
         if (this.stop === 'cancel') return cancelImportJob(this.store, this.jobId, this.parts);
         this.setState('paused', 'Paused before it started sending.');
         await this.saveSoon();
         return this.job!;
       }
-      try {
-        job = await this.loadRunnable();
-      } catch (error) {
-        await lock.release();
-        throw error;
+      if (waitedForLock) {
+        try {
+          job = await this.loadRunnable();
+        } catch (error) {
+          await lock.release();
+          throw error;
+        }
       }
+    }
+    await fileCheck;
+    if (fileProblem) {
+      await lock?.release();
+      throw fileProblem;
     }
     const resuming = job.journal.bytes > 0 || job.startedAt !== null;
 
+    // The sender is built while the journal is read (it reads its own small files).
+    const senderReady = this.parts.createSender(job).then(
+      (created) => ({ created, error: null as unknown }),
+      (error: unknown) => ({ created: null, error }),
+    );
     let journal: RowJournal;
     try {
       const opened = await RowJournal.open(paths.journal, job.journal, this.options.journal);
@@ -226,6 +249,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
         this.emit('notice', note);
       }
     } catch (error) {
+      const ready = await senderReady;
+      await ready.created?.close().catch(() => undefined);
       await lock?.release();
       throw error;
     }
@@ -240,7 +265,9 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     let endMessage: string | null;
     let problem: ImportJobRecord['problem'] = null;
     try {
-      sender = await this.parts.createSender(job);
+      const ready = await senderReady;
+      if (!ready.created) throw ready.error;
+      sender = ready.created;
       this.sender = sender;
       const mapper = this.parts.compileMapper(job);
       const source = this.parts.openSource(job);
@@ -267,6 +294,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       const pending = new Set<Promise<void>>();
       const emailChains = new Map<string, Promise<void>>();
       let readerError: Error | null = null;
+      let firstSent = false;
 
       const track = (work: Promise<void>): void => {
         const tracked = work.finally(() => {
@@ -353,6 +381,11 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
               continue;
             }
             sendRow(rec, mapped.contact);
+            if (!firstSent) {
+              // Let the first request leave before mapping more rows: a resume shows it is alive at once.
+              firstSent = true;
+              await new Promise((resolve) => setImmediate(resolve));
+            }
           }
         }
       } catch (error) {

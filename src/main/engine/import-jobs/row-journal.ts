@@ -430,8 +430,16 @@ async function replayJournalFile(
 function parseJournalLine(line: string): JournalRecord | null {
   if (line.length === 0 || line[0] !== '{') return null;
   try {
-    const parsed = JournalRecord.safeParse(JSON.parse(line));
-    return parsed.success ? parsed.data : null;
+    const json: unknown = JSON.parse(line);
+    // Dispatch on the record type first: one schema to check instead of a union of all.
+    const kind = (json as { t?: unknown } | null)?.t;
+    const parsed =
+      kind === 'row'
+        ? RowOutcomeRecord.safeParse(json)
+        : kind === 'mark'
+          ? WatermarkRecord.safeParse(json)
+          : null;
+    return parsed?.success ? parsed.data : null;
   } catch {
     return null;
   }
