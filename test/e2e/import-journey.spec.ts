@@ -95,6 +95,15 @@ test('a first-time user imports a file, survives a crash, and gets the preset ne
   await expect(page.getByText('Completed').first()).toBeVisible();
   await shot('07-report');
   expectEveryContactCorrect(crisp, march);
+  // Progress reached the page at most 10 times in any second.
+  const progressTimes = app.events
+    .filter((e) => e.event === 'import:progressed')
+    .map((e) => e.receivedAt);
+  expect(progressTimes.length).toBeGreaterThan(0);
+  const busiest = Math.max(
+    ...progressTimes.map((t) => progressTimes.filter((u) => u >= t && u < t + 1000).length),
+  );
+  expect(busiest).toBeLessThanOrEqual(10);
 
   // The report: 2 rows not imported, with the failed rows file to open or save.
   await expect(page.getByRole('heading', { name: 'Rows that were not imported' })).toBeVisible();

@@ -37,8 +37,8 @@ export interface ImporterTestApp {
   renderer: StaticRendererServer;
   /** The backend now running (changes after restartBackend). */
   backend(): TestBackend;
-  /** Every event pushed to the page, in order. */
-  events: PushedEvent[];
+  /** Every event pushed to the page, in order, with when it arrived (ms). */
+  events: Array<PushedEvent & { receivedAt: number }>;
   /** Opens the app (navigates to the renderer). */
   open(): Promise<void>;
   /** Kills the backend (SIGKILL: a crash) or stops it cleanly, then starts a new one. */
@@ -68,12 +68,12 @@ export async function startImporterTestApp(
   const keychainService = `crisp-importer-e2e-${randomUUID()}`;
   const renderer = await serveBuiltRenderer();
   const appOrigin = new URL(renderer.url).origin;
-  const events: PushedEvent[] = [];
+  const events: Array<PushedEvent & { receivedAt: number }> = [];
   let backend: TestBackend | null = null;
   let delivery = Promise.resolve();
 
   const deliver = (event: PushedEvent): void => {
-    events.push(event);
+    events.push({ ...event, receivedAt: Date.now() });
     delivery = delivery
       .then(() =>
         page.evaluate(
