@@ -4,6 +4,7 @@
  * size, apart from the compact index of the emails seen (EmailIndex: at most 16 bytes an email).
  */
 import type { ImportMapping } from '../../../shared/column-mapping';
+import type { ContactProfile } from '../../../shared/contact-profile';
 import {
   compileContactMapper,
   proposeMapping,
@@ -117,6 +118,12 @@ export async function scanContactsFile(
     let warnings = 0;
     let duplicateEmails = 0;
     const duplicateRows: number[] = [];
+    // The valid rows of the current batch, their emails and row numbers.
+    const validContacts: ContactProfile[] = [];
+    const validEmails: string[] = [];
+    const validRows: number[] = [];
+    let validCount = 0;
+    let repeatedFlags = new Uint8Array(1024);
 
     const note = (issue: RowIssue): boolean => {
       tally.add(issue);
@@ -146,13 +153,25 @@ export async function scanContactsFile(
         if (hasError || contact === null) continue;
         valid++;
         if (hasWarning) warnings++;
-        const repeated = emails.add(contact.email);
+        validContacts[validCount] = contact;
+        validEmails[validCount] = contact.email;
+        validRows[validCount] = record.row;
+        validCount++;
+      }
+      // The batch's emails go into the index together (quicker than one by one), in file order.
+      if (repeatedFlags.length < validCount) repeatedFlags = new Uint8Array(validCount * 2);
+      emails.addAll(validEmails, validCount, repeatedFlags);
+      for (let k = 0; k < validCount; k++) {
+        const repeated = repeatedFlags[k] === 1;
         if (repeated) {
           duplicateEmails++;
-          if (duplicateRows.length < duplicateLimit) duplicateRows.push(record.row);
+          if (duplicateRows.length < duplicateLimit) duplicateRows.push(validRows[k]!);
         }
-        requests.add(contact, repeated);
+        requests.add(validContacts[k]!, repeated);
       }
+      validContacts.length = 0;
+      validEmails.length = 0;
+      validCount = 0;
       if (onProgress && batch.length > 0) {
         const now = performance.now();
         if (now - lastProgressAt >= progressInterval) {
