@@ -98,14 +98,19 @@ describe('crisp-import run', () => {
 
   it('pauses on Ctrl-C, says how to resume, and resumes the same job with every row once', async () => {
     crisp = await startFakeCrisp({});
-    const file = await writeContactsFile(dir, 4000, 5);
+    const file = await writeContactsFile(dir, 2500, 5);
     crisp.seedProfiles(file.existing);
     const stateDir = join(dir, 'state');
-    const args = runArgs(file.path, crisp, stateDir, ['--daily-budget', '1000000']);
+    const args = runArgs(file.path, crisp, stateDir, [
+      '--daily-budget',
+      '1000000',
+      '--initial-rate',
+      '500',
+    ]);
     const first = spawnCli(args, crisp);
     let requests = 0;
     const off = crisp.onRequest(() => {
-      if (++requests === 1500) first.child.kill('SIGINT');
+      if (++requests === 1000) first.child.kill('SIGINT');
     });
     const paused = await first.done;
     off();
@@ -119,24 +124,26 @@ describe('crisp-import run', () => {
     const store = new ImportJobStore(stateDir);
     const { jobs } = await store.list();
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]!.counters.read).toBe(4000);
+    expect(jobs[0]!.counters.read).toBe(2500);
     const rows = new Set<number>();
     let records = 0;
     for await (const r of readJournalRows(store.paths(jobs[0]!.id).journal)) {
       rows.add(r.row);
       records++;
     }
-    expect(rows.size).toBe(4000);
-    expect(records).toBe(4000);
+    expect(rows.size).toBe(2500);
+    expect(records).toBe(2500);
   }, 60_000);
 
   it('refuses to resume a file that changed, and --restart begins a new job', async () => {
     crisp = await startFakeCrisp({});
-    const file = await writeContactsFile(dir, 3000, 9);
+    const file = await writeContactsFile(dir, 1500, 9);
     const stateDir = join(dir, 'state');
     const args = runArgs(file.path, crisp, stateDir, [
       '--daily-budget',
       '1000000',
+      '--initial-rate',
+      '500',
       '--exit-on-wait',
     ]);
     const first = spawnCli(args, crisp);
@@ -154,7 +161,7 @@ describe('crisp-import run', () => {
     );
     const restarted = await spawnCli([...args, '--restart', '--json'], crisp).done;
     expect(restarted.code, restarted.stderr).toBe(1);
-    expect(JSON.parse(restarted.stdout)).toMatchObject({ state: 'completed', rows: 3001 });
+    expect(JSON.parse(restarted.stdout)).toMatchObject({ state: 'completed', rows: 1501 });
     const list = JSON.parse(
       (await spawnCli(['jobs', '--state-dir', stateDir, '--json'], null).done).stdout,
     );

@@ -38,6 +38,8 @@ function args(stateDir: string): string[] {
     '10000000',
     '--check-every',
     '1',
+    '--initial-rate',
+    '500',
   ];
 }
 
