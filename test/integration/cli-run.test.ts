@@ -195,6 +195,10 @@ describe('crisp-import run', () => {
     ).done;
     expect(checked.code, checked.stderr).toBe(1);
     expect(checked.stdout).toMatch(/Dry run done: 1 would be created, 2 updated, 2 skipped/);
+    expect(checked.stdout).toMatch(
+      /row 2: would update jane@example\.com \(Jane Doe; segments vip, eu; data note=hello\)/,
+    );
+    expect(checked.stdout).toMatch(/row 3: skipped \(email: /);
     expect(crisp.requestLog().every((e) => e.method === 'HEAD' || e.method === 'GET')).toBe(true);
     expect(crisp.listProfiles()).toHaveLength(1);
   });

@@ -24,7 +24,9 @@ import {
   ImportJobStore,
   type ImportJobProgress,
   type ImportJobRecord,
+  type RowOutcomeRecord,
 } from '../../main/engine/import-jobs';
+import type { ContactProfile } from '../../shared/contact-profile';
 import {
   mappingFromUserPreset,
   PresetStore,
@@ -365,6 +367,16 @@ async function runImport(args: RunArgs): Promise<number> {
       }
     });
     runner.on('progress', (progress) => out.progress(progressLine(progress, dryRun)));
+    // A dry run shows the first contacts as they would be sent.
+    const PREVIEW_ROWS = 20;
+    let previewed = 0;
+    if (dryRun && !out.json) {
+      runner.on('outcome', (o) => {
+        if (previewed >= PREVIEW_ROWS) return;
+        previewed++;
+        out.say(`  row ${o.row}: ${describeOutcome(o)}`);
+      });
+    }
 
     let interrupts = 0;
     const onSignal = (): void => {
@@ -452,6 +464,23 @@ async function chooseMapping(
   return mapping;
 }
 
+function describeOutcome(o: RowOutcomeRecord & { contact: ContactProfile | null }): string {
+  if (o.outcome === 'skipped') return `skipped (${o.column ? `${o.column}: ` : ''}${o.reason})`;
+  if (o.outcome === 'failed') return `failed (${o.reason})`;
+  const c = o.contact;
+  if (!c) return o.outcome === 'created' ? 'would create' : 'would update';
+  const details = [
+    c.nickname,
+    c.segments.length > 0 ? `segments ${c.segments.join(', ')}` : '',
+    Object.keys(c.data).length > 0
+      ? `data ${Object.entries(c.data)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(', ')}`
+      : '',
+  ].filter(Boolean);
+  return `would ${o.outcome === 'created' ? 'create' : 'update'} ${c.email} (${details.join('; ')})`;
+}
+
 function progressLine(p: ImportJobProgress, dryRun: boolean): string {
   const c = p.counters;
   const parts = [
@@ -535,8 +564,11 @@ async function report(
   out.say(job.stateMessage ?? job.state);
   if (failedRowsFile) {
     const n = c.skipped + c.failed;
+    const rowsText = n === 1 ? '1 row' : `${n} rows`;
     out.say(
-      `${n} ${n === 1 ? 'row was' : 'rows were'} not imported; fix them in ${failedRowsFile} and import that file again.`,
+      dryRun
+        ? `${rowsText} would not be imported; they are listed, with the reason, in ${failedRowsFile}.`
+        : `${rowsText} ${n === 1 ? 'was' : 'were'} not imported; fix ${n === 1 ? 'it' : 'them'} in ${failedRowsFile} and import that file again.`,
     );
   }
   out.say(`Summary: ${paths.summary}`);

@@ -100,6 +100,8 @@ export interface ImportJobRunnerEvents {
   progress: [ImportJobProgress];
   /** A plain-words note for people (resumed at row N, a torn journal record ignored...). */
   notice: [string];
+  /** One row's outcome, once durable (with the contact that was sent, when there was one). */
+  outcome: [RowOutcomeRecord & { contact: ContactProfile | null }];
 }
 
 export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
@@ -304,11 +306,12 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
         pending.add(tracked);
       };
 
-      const record = (entry: RowOutcomeRecord): void => {
+      const record = (entry: RowOutcomeRecord, contact: ContactProfile | null = null): void => {
         track(
           journal.append(entry).then(
             () => {
               watermark.settle(entry.row);
+              if (this.listenerCount('outcome') > 0) this.emit('outcome', { ...entry, contact });
               this.maybeEmitProgress();
             },
             (error: Error) => {
@@ -336,7 +339,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
               requests: 0,
             };
           }
-          record(outcomeRecord(rec, outcome));
+          record(outcomeRecord(rec, outcome), contact);
         });
         const chained = work
           .catch(() => undefined)
