@@ -151,11 +151,12 @@ describe('crisp-import run', () => {
     const off = crisp.onRequest(() => {
       if (++requests === 500) first.child.kill('SIGINT');
     });
-    expect((await first.done).code).toBe(3);
+    const paused = await first.done;
+    expect(paused.code, paused.stdout + paused.stderr).toBe(3);
     off();
     await appendFile(file.path, 'late@example.com,Late,Comer,,,,\n');
     const refused = await spawnCli(args, crisp).done;
-    expect(refused.code).toBe(2);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(2);
     expect(refused.stderr).toMatch(
       /changed since import \S+ began: its size went from \d+ to \d+ bytes.*--restart/s,
     );
@@ -196,7 +197,7 @@ describe('crisp-import run', () => {
     expect(checked.code, checked.stderr).toBe(1);
     expect(checked.stdout).toMatch(/Dry run done: 1 would be created, 2 updated, 2 skipped/);
     expect(checked.stdout).toMatch(
-      /row 2: would update jane@example\.com \(Jane Doe; segments vip, eu; data note=hello\)/,
+      /row 2: would create jane@example\.com \(Jane Doe; segments vip, eu; data note=hello\)/,
     );
     expect(checked.stdout).toMatch(/row 3: skipped \(email: /);
     expect(crisp.requestLog().every((e) => e.method === 'HEAD' || e.method === 'GET')).toBe(true);
