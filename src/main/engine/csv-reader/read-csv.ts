@@ -195,7 +195,6 @@ export async function* scanCsvBatches(
   settings: ScanSettings,
 ): AsyncGenerator<CsvRecord[], void, undefined> {
   const { fileSize, headers, maxRecordBytes, signal } = settings;
-  const decoder = createChunkDecoder(settings.encoding);
   const parser = new RecordParser(settings.delimiter);
   const columnName = (i: number): string => headers?.[i] ?? `Column ${i + 1}`;
   // Two buffers: the next chunk is read while the current one is parsed and its batch consumed
@@ -221,10 +220,13 @@ export async function* scanCsvBatches(
 
   let position = settings.startOffset; // next byte to read
   let row = settings.startRow; // row of the record at the start of `text`
-  let text = ''; // decoded text not yet turned into records (at most one partial record)
-  let textOffset = settings.startOffset; // file offset of text[0]
-  let textBytes = 0; // bytes `text` stands for
-  let invalidAt: number[] = []; // positions in `text` of characters that stand for invalid bytes
+  // Bytes read but not yet turned into records, from `textOffset` to `position`: an unfinished
+  // record and the bytes of a character cut by the end of the chunk. They are decoded again
+  // with the next chunk, in one piece: the text comes out as one flat string (text kept from
+  // the last chunk and joined to the new text would have to be copied whole by the engine).
+  let pending: Buffer | null = null;
+  let joined = Buffer.allocUnsafe(0); // pending bytes followed by the new chunk
+  let textOffset = settings.startOffset; // file offset of text[0], the first unconsumed record
 
   for (;;) {
     signal?.throwIfAborted();
@@ -232,20 +234,26 @@ export async function* scanCsvBatches(
     const buffer = buffers[current]!;
     position += got;
     const eof = position >= fileSize;
-    const decoded = decoder.decode(got === buffer.length ? buffer : buffer.subarray(0, got), eof);
+    let bytes = got === buffer.length ? buffer : buffer.subarray(0, got);
+    if (pending !== null) {
+      const total = pending.length + got;
+      if (joined.length < total)
+        joined = Buffer.allocUnsafe(Math.max(total, settings.chunkSize * 2));
+      pending.copy(joined, 0);
+      bytes.copy(joined, pending.length);
+      bytes = joined.subarray(0, total);
+    }
+    // A decoder of its own for each piece: the bytes it leaves (a cut character) are in `pending`.
+    const decoder = createChunkDecoder(settings.encoding);
+    const decoded = decoder.decode(bytes, eof);
     if (!eof) {
       current = 1 - current;
       pendingRead = startRead(buffers[current]!, position);
       pendingRead.catch(() => undefined);
     }
-    if (decoded.invalidAt.length > 0) {
-      const shift = text.length;
-      invalidAt = invalidAt.concat(
-        shift === 0 ? decoded.invalidAt : decoded.invalidAt.map((p) => p + shift),
-      );
-    }
-    text = text.length === 0 ? decoded.text : text + decoded.text;
-    textBytes += decoded.byteLength;
+    const text = decoded.text; // decoded text not yet turned into records
+    const textBytes = decoded.byteLength; // bytes `text` stands for
+    const invalidAt = decoded.invalidAt; // positions in `text` of characters for invalid bytes
 
     const parsed = parser.parse(text, eof);
     const { fields: parsedFields, starts, flags } = parsed;
@@ -314,16 +322,14 @@ export async function* scanCsvBatches(
     const consumed = parsed.consumed;
     const consumedOffset = byteOffsetAt(consumed);
     row += parsedFields.length;
-    textBytes -= consumedOffset - textOffset;
+    const consumedBytes = consumedOffset - textOffset;
+    const unfinishedBytes = textBytes - consumedBytes; // bytes of the text left unconsumed
+    pending = consumedBytes < bytes.length ? Buffer.from(bytes.subarray(consumedBytes)) : null;
     textOffset = consumedOffset;
-    text = consumed === text.length ? '' : text.slice(consumed);
-    if (invalidAt.length > 0) {
-      invalidAt = invalidAt.filter((p) => p >= consumed).map((p) => p - consumed);
-    }
 
     // Records before an unfinished one are still given out; the error comes on the next pull.
     if (batch.length > 0) yield batch;
-    if (text.length > 0 && (eof || textBytes > maxRecordBytes)) {
+    if (consumed < text.length && (eof || unfinishedBytes > maxRecordBytes)) {
       throw unfinishedRecordError(row, parsed.openQuoteColumn, columnName, eof, maxRecordBytes);
     }
     if (eof) return;
