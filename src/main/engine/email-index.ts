@@ -296,4 +296,17 @@ function grow(part: Part, index: number): void {
     // insert takes the full high half, so a nested doubling (a long run) stays correct.
     insert(part, index, highOf(index, slot, d, middle, oldBits), low >>> 0);
   }
+  release(old);
+}
+
+/**
+ * Frees a table's memory soon. The table belongs to a long-lived index, so the garbage collector
+ * would free it only at its next full collection, which may come long after (old tables of all
+ * 16 parts waiting together would add up to half the index). Its memory is handed over to a
+ * new, short-lived buffer instead, which the next young-generation collection (every few
+ * milliseconds in a scan) frees.
+ */
+function release(table: Uint8Array): void {
+  const memory = table.buffer as ArrayBuffer; // never a SharedArrayBuffer: made by `grow`
+  structuredClone(memory, { transfer: [memory] });
 }
