@@ -13,6 +13,13 @@
  * - 5xx, resets, timeouts: retried with exponential backoff and jitter, then the row fails with
  *   retryable: true. A create retried after a lost answer that meets 409 is handled as the
  *   update it is (and reported 'created' when the profile holds exactly what was sent).
+ * - Crisp unreachable (connection refused, name not found, network down, or nothing but resets
+ *   and timeouts): when a contact's request keeps failing and no HTTP answer at all has come
+ *   from Crisp since its first failure, or Crisp has answered nothing for `unreachableAfterMs`,
+ *   the whole sender pauses ('connection', problem 'network_unreachable') instead of failing rows.
+ *   It then checks with one cheap request (GET people/stats) after `firstCheckMs`, doubling up to
+ *   `maxCheckMs`, and carries on by itself as soon as Crisp answers; requests that were in flight
+ *   are sent again (the upsert is idempotent by email). See `NetworkPolicy`.
  */
 import { EventEmitter, setMaxListeners } from 'node:events';
 import type { ContactProfile } from '../../../shared/contact-profile';
@@ -48,7 +55,14 @@ export type ContactOutcome =
   | { kind: 'updated'; peopleId: string | null; requests: number }
   | { kind: 'failed'; reason: string; retryable: boolean; requests: number };
 
-export type ConnectionProblem = 'auth' | 'not_subscribed' | 'forbidden' | 'not_found';
+/**
+ * Why the sender waits for the connection: the token or website is refused ('auth',
+ * 'not_subscribed', 'forbidden', 'not_found': fixed by the user, then
+ * `resumeAfterConnectionFixed()`), or Crisp cannot be reached ('network_unreachable': the sender
+ * checks by itself and carries on when Crisp answers again).
+ */
+export type ConnectionProblem =
+  'auth' | 'not_subscribed' | 'forbidden' | 'not_found' | 'network_unreachable';
 
 export type SenderState =
   | 'sending'
@@ -63,6 +77,21 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Default 30 s. */
   maxDelayMs: number;
+}
+
+/** How a lost network is told from occasional resets, and how the sender checks it is back. */
+export interface NetworkPolicy {
+  /**
+   * Crisp has answered nothing at all (every request refused, reset or timed out) for this long,
+   * and a contact has failed at least twice meanwhile: taken as a lost network. Default 20 s.
+   * (A contact whose retries run out while Crisp has answered nothing since its first failure
+   * pauses the sender sooner.)
+   */
+  unreachableAfterMs: number;
+  /** First check (GET people/stats) after the pause. Default 2 s. */
+  firstCheckMs: number;
+  /** The delay between checks doubles up to this. Default 60 s. */
+  maxCheckMs: number;
 }
 
 export interface ContactSenderOptions {
@@ -82,6 +111,8 @@ export interface ContactSenderOptions {
   staleReadDelaysMs?: number[];
   /** Only 429/420 answers for this long is taken as a spent quota. Default 10 minutes. */
   assumeQuotaAfterMs?: number;
+  /** When Crisp cannot be reached at all: see NetworkPolicy. */
+  network?: Partial<NetworkPolicy>;
   /**
    * 'single' (default): look up one email per request (GET people/profile/{email}).
    * 'batched': look up many emails with one search request (see lookup-batcher.ts; Crisp's
@@ -125,6 +156,19 @@ interface ContactAttempt {
 }
 
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+const DEFAULT_NETWORK: NetworkPolicy = {
+  unreachableAfterMs: 20_000,
+  firstCheckMs: 2_000,
+  maxCheckMs: 60_000,
+};
+/**
+ * How many times one request may pause the sender for the network. Each pause ends only when
+ * Crisp answers a check again; a request that keeps failing on a server that answers the checks
+ * must end as a failed row (retryable), not pause the import forever.
+ */
+const MAX_NETWORK_PAUSES_PER_REQUEST = 5;
+const NETWORK_MESSAGE =
+  'Crisp cannot be reached: no network. The import continues by itself when the connection is back.';
 const DAY_MS = 86_400_000;
 
 export class ContactSender {
@@ -134,6 +178,7 @@ export class ContactSender {
   private readonly budget: QuotaBudget | undefined;
   private readonly emptyCells: 'clear' | 'keep';
   private readonly retry: RetryPolicy;
+  private readonly network: NetworkPolicy;
   private readonly planner: RequestPlanner;
   private readonly written: WrittenProfiles;
   private readonly staleReadDelaysMs: number[];
@@ -150,6 +195,11 @@ export class ContactSender {
   private quotaTimer: NodeJS.Timeout | null = null;
   private rateLimitedSince: number | null = null;
   private probe: Promise<void> | null = null;
+  /** When Crisp last answered anything (any HTTP status), or sending last began. */
+  private lastAnswerAt = Date.now();
+  private networkTimer: NodeJS.Timeout | null = null;
+  private networkCheckDelayMs = 0;
+  private networkChecking = false;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
 
   private counters = {
@@ -168,6 +218,7 @@ export class ContactSender {
     this.budget = options.budget;
     this.emptyCells = options.emptyCells;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.network = { ...DEFAULT_NETWORK, ...options.network };
     this.planner = new RequestPlanner({ plan: options.plan ?? 'adaptive' });
     this.written = new WrittenProfiles(options.writtenCapacity);
     this.staleReadDelaysMs = options.staleReadDelaysMs ?? [500, 2_000, 5_000];
@@ -292,6 +343,7 @@ export class ContactSender {
     this.currentState = 'closed';
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
+    this.stopNetworkChecks();
     this.abort.abort();
     this.batcher?.close();
     for (const sleep of this.sleeps) {
@@ -481,8 +533,15 @@ export class ContactSender {
     request: (client: CrispClient, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     let transientFailures = 0;
+    /** When this request's current run of failures began (null: none yet). */
+    let failingSince: number | null = null;
+    let networkPauses = 0;
     for (;;) {
-      await this.whileSending();
+      if (await this.whileSending()) {
+        // After a pause, the request starts again with all its attempts.
+        transientFailures = 0;
+        failingSince = null;
+      }
       const permit = this.rate
         ? await this.rate.acquire(route, this.abort.signal).catch(() => null)
         : null;
@@ -530,13 +589,27 @@ export class ContactSender {
             throw error;
           case 'server':
           case 'network':
-          case 'timeout':
-            transientFailures += 1;
+          case 'timeout': {
             if (route === CRISP_ROUTES.createProfile) attempt.createAnswerLost = true;
+            // Paused meanwhile (the network, the quota, the token): this attempt does not count.
+            if (this.currentState !== 'sending') continue;
+            const now = Date.now();
+            failingSince ??= now;
+            transientFailures += 1;
+            if (
+              error.kind !== 'server' &&
+              networkPauses < MAX_NETWORK_PAUSES_PER_REQUEST &&
+              this.looksUnreachable(failingSince, transientFailures, now)
+            ) {
+              networkPauses += 1;
+              this.pauseForNetwork(error.message);
+              continue;
+            }
             if (transientFailures >= this.retry.maxAttempts) throw error;
             permit?.release();
             await this.sleep(this.backoff(transientFailures));
             continue;
+          }
           default:
             throw error;
         }
@@ -544,6 +617,17 @@ export class ContactSender {
         permit?.release();
       }
     }
+  }
+
+  /**
+   * Crisp unreachable, as opposed to an occasional reset or timeout: no HTTP answer at all has
+   * come from Crisp since this request began failing, and either its attempts are used up or
+   * Crisp has been silent for `unreachableAfterMs` (with at least two failures of this request).
+   */
+  private looksUnreachable(failingSince: number, failures: number, now: number): boolean {
+    if (this.lastAnswerAt >= failingSince) return false;
+    if (failures >= this.retry.maxAttempts) return true;
+    return failures >= 2 && now - this.lastAnswerAt >= this.network.unreachableAfterMs;
   }
 
   private backoff(failures: number): number {
@@ -567,12 +651,16 @@ export class ContactSender {
 
   // ---- pauses ------------------------------------------------------------------------------
 
-  private async whileSending(): Promise<void> {
+  /** Waits while paused; true when it did wait. */
+  private async whileSending(): Promise<boolean> {
+    let waited = false;
     while (this.currentState !== 'sending') {
       if (this.currentState === 'closed') throw new SenderClosedError();
+      waited = true;
       this.resumed ??= new Promise<void>((resolve) => (this.resume = resolve));
       await this.resumed;
     }
+    return waited;
   }
 
   private setState(state: SenderState): void {
@@ -583,6 +671,9 @@ export class ContactSender {
   private setSending(): void {
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
+    this.stopNetworkChecks();
+    // Silence is counted from now on, not across the pause.
+    this.lastAnswerAt = Date.now();
     this.setState('sending');
     const resume = this.resume;
     this.resumed = null;
@@ -592,20 +683,104 @@ export class ContactSender {
 
   private pauseForConnection(problem: ConnectionProblem, message: string): void {
     if (this.currentState === 'closed') return;
-    if (typeof this.currentState === 'object' && this.currentState.paused === 'connection') return;
+    // A refused token replaces a network pause (Crisp answers again, but not to this token).
+    if (typeof this.currentState === 'object' && this.currentState.paused === 'connection') {
+      if (this.currentState.problem !== 'network_unreachable') return;
+    }
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
+    this.stopNetworkChecks();
     this.setState({ paused: 'connection', problem, message });
   }
 
   private pauseForQuota(resumesAt: number, message: string): void {
     if (this.currentState === 'closed') return;
     if (typeof this.currentState === 'object') {
-      if (this.currentState.paused === 'connection') return;
-      if (this.currentState.resumesAt >= resumesAt) return;
+      if (this.currentState.paused === 'connection') {
+        if (this.currentState.problem !== 'network_unreachable') return;
+      } else if (this.currentState.resumesAt >= resumesAt) return;
     }
+    this.stopNetworkChecks();
     this.setState({ paused: 'quota', resumesAt, message });
     this.armQuotaTimer();
+  }
+
+  /** Crisp cannot be reached: pause (no row fails) and check until it answers again. */
+  private pauseForNetwork(lastError: string): void {
+    if (this.currentState !== 'sending') return;
+    if (this.quotaTimer) clearTimeout(this.quotaTimer);
+    this.quotaTimer = null;
+    this.setState({
+      paused: 'connection',
+      problem: 'network_unreachable',
+      message: `${NETWORK_MESSAGE} (Last attempt: ${lastError})`,
+    });
+    this.networkCheckDelayMs = this.network.firstCheckMs;
+    this.scheduleNetworkCheck(this.networkCheckDelayMs);
+  }
+
+  private isNetworkPause(): boolean {
+    const state = this.currentState;
+    return (
+      typeof state === 'object' &&
+      state.paused === 'connection' &&
+      state.problem === 'network_unreachable'
+    );
+  }
+
+  private scheduleNetworkCheck(delayMs: number): void {
+    if (this.networkTimer) clearTimeout(this.networkTimer);
+    this.networkTimer = setTimeout(() => {
+      this.networkTimer = null;
+      void this.checkNetwork();
+    }, delayMs);
+  }
+
+  private stopNetworkChecks(): void {
+    if (this.networkTimer) clearTimeout(this.networkTimer);
+    this.networkTimer = null;
+  }
+
+  /** One cheap request: does Crisp answer again? */
+  private async checkNetwork(): Promise<void> {
+    if (this.networkChecking || !this.isNetworkPause()) return;
+    this.networkChecking = true;
+    try {
+      await this.client.getStats({ signal: this.abort.signal });
+      this.budget?.tryConsume(1);
+      if (this.isNetworkPause()) this.setSending();
+    } catch (error) {
+      if (!this.isNetworkPause()) return;
+      const kind = error instanceof CrispRequestError ? error.kind : 'network';
+      const message = error instanceof Error ? error.message : String(error);
+      switch (kind) {
+        case 'aborted':
+          return;
+        case 'rate_limited':
+          // Crisp answers: the rate controller handles the rest.
+          this.setSending();
+          return;
+        case 'quota':
+          this.budget?.markServerSpent();
+          this.pauseForQuota(this.budget?.resumesAt ?? nextUtcMidnight(), message);
+          return;
+        case 'auth':
+        case 'not_subscribed':
+        case 'forbidden':
+        case 'not_found':
+          this.pauseForConnection(kind, message);
+          return;
+        default:
+          // Still unreachable (or Crisp fails): check again later, less often.
+          this.networkCheckDelayMs = Math.min(
+            this.network.maxCheckMs,
+            Math.max(1, this.networkCheckDelayMs * 2),
+          );
+          this.scheduleNetworkCheck(this.networkCheckDelayMs);
+      }
+    } finally {
+      this.networkChecking = false;
+    }
   }
 
   /** Wakes at the reset (checking at least every minute: the machine may sleep or the clock move). */
@@ -635,6 +810,11 @@ export class ContactSender {
 
   private observe(exchange: CrispExchange): void {
     this.rate?.observe(exchange);
+    if (exchange.status !== null) {
+      this.lastAnswerAt = Date.now();
+      // An answer while waiting for the network (a slow request came back): check at once.
+      if (this.isNetworkPause() && !this.networkChecking) this.scheduleNetworkCheck(0);
+    }
     const counters = this.counters;
     counters.requests += 1;
     if (exchange.errorKind === 'rate_limited') counters.rateLimited += 1;

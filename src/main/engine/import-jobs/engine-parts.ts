@@ -7,7 +7,11 @@
  * resume; meanwhile one cheap request (GET people/stats) checks every `quotaCheckMs` whether the
  * quota came back early (Crisp's reset hour is not documented). When the token is refused, a
  * check every `connectionCheckMs` asks `reconnect()` for the credentials as they are now (the
- * keychain may hold a new key) and carries on as soon as Crisp accepts them. No row fails meanwhile.
+ * keychain may hold a new key) and carries on as soon as Crisp accepts them. When Crisp cannot be
+ * reached at all (no network), the sender itself checks with GET people/stats, first after
+ * `network.firstCheckMs`, then less and less often up to `network.maxCheckMs` (by default a
+ * minute, or `connectionCheckMs` when it is shorter), and carries on by itself. No row fails
+ * meanwhile.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +24,7 @@ import {
   QuotaBudget,
   QuotaBudgetState,
   RateController,
+  type NetworkPolicy,
   type RetryPolicy,
   type SenderState,
 } from '../contact-sending';
@@ -57,6 +62,8 @@ export interface EnginePartsOptions {
   /** HTTP timeout per request. Default the client's (10 s). */
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
+  /** When Crisp cannot be reached: how that is told, and how often it is checked (see NetworkPolicy). */
+  network?: Partial<NetworkPolicy>;
   /** Requests a second per route at the start (the controller adapts). Default the controller's. */
   initialRate?: number;
   /** Sees every Crisp exchange (route, status, timing; never a secret). */
@@ -205,6 +212,7 @@ class CrispJobSender implements JobContactSender {
       budget,
       emptyCells: job.mapping.emptyCells,
       ...(options.retry ? { retry: options.retry } : {}),
+      network: networkPolicy(options),
     });
     return new CrispJobSender(sender, client, budget, job, options);
   }
@@ -242,7 +250,9 @@ class CrispJobSender implements JobContactSender {
   private onState(state: SenderState): void {
     const condition = toCondition(state);
     this.stopChecks();
-    if (!this.closed && typeof state === 'object') {
+    // While the network is lost, the sender checks by itself.
+    const senderChecks = typeof state === 'object' && isNetworkPause(state);
+    if (!this.closed && typeof state === 'object' && !senderChecks) {
       const every =
         state.paused === 'quota'
           ? (this.options.quotaCheckMs ?? 600_000)
@@ -295,6 +305,21 @@ class CrispJobSender implements JobContactSender {
   }
 }
 
+/** The sender's network checks: at most a minute apart, or `connectionCheckMs` when shorter. */
+function networkPolicy(options: EnginePartsOptions): Partial<NetworkPolicy> {
+  const ceiling = Math.min(60_000, options.connectionCheckMs ?? 60_000);
+  const maxCheckMs = options.network?.maxCheckMs ?? ceiling;
+  return {
+    firstCheckMs: Math.min(2_000, maxCheckMs),
+    maxCheckMs,
+    ...options.network,
+  };
+}
+
+function isNetworkPause(state: Exclude<SenderState, 'sending' | 'closed'>): boolean {
+  return state.paused === 'connection' && state.problem === 'network_unreachable';
+}
+
 function toCondition(state: SenderState): SenderCondition {
   if (typeof state === 'object') {
     if (state.paused === 'quota') {
@@ -304,9 +329,17 @@ function toCondition(state: SenderState): SenderCondition {
         message: `${state.message} Sending continues by itself at ${new Date(state.resumesAt).toISOString()}.`,
       };
     }
+    if (isNetworkPause(state)) {
+      return {
+        state: 'waiting_for_connection',
+        message: state.message,
+        problem: 'network_unreachable',
+      };
+    }
     return {
       state: 'waiting_for_connection',
       message: `${state.message} Sending continues once the connection works again.`,
+      problem: 'connection_refused',
     };
   }
   return { state: 'sending' };

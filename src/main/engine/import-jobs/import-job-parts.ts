@@ -40,7 +40,17 @@ export type SendOutcome =
 export type SenderCondition =
   | { state: 'sending' }
   | { state: 'waiting_for_quota'; resumesAt: Date | null; message: string }
-  | { state: 'waiting_for_connection'; message: string };
+  | {
+      state: 'waiting_for_connection';
+      message: string;
+      /**
+       * 'network_unreachable': Crisp cannot be reached (no network); sending continues by itself.
+       * 'connection_refused': Crisp refuses the token or website until the user fixes it.
+       */
+      problem?: WaitingForConnectionProblem;
+    };
+
+export type WaitingForConnectionProblem = 'network_unreachable' | 'connection_refused';
 
 export interface QuotaView {
   /** Requests left today for this import; null when unknown. */

@@ -54,6 +54,11 @@ export interface ImportJobStateEvent {
   message: string | null;
   /** When waiting for quota: when sending is expected to continue. */
   waitingUntil: string | null;
+  /**
+   * Why it waits or stopped, when known: 'network_unreachable' (Crisp cannot be reached; it
+   * continues by itself), 'connection_refused' (the token or website needs fixing)...
+   */
+  problem?: string | null;
 }
 
 export interface ImportJobProgress {
@@ -432,6 +437,9 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
         const condition = sender.condition();
         endState = condition.state === 'sending' ? 'paused' : condition.state;
         endMessage = condition.state === 'sending' ? 'Paused.' : condition.message;
+        if (condition.state === 'waiting_for_connection' && condition.problem) {
+          problem = { code: condition.problem, message: condition.message };
+        }
       } else if (watermark.pendingCount > 0) {
         endState = 'paused';
         endMessage = `${watermark.pendingCount} rows have no outcome yet; resume to send them.`;
@@ -539,6 +547,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       previousState: previous,
       message,
       waitingUntil,
+      problem: this.job!.problem?.code ?? null,
     });
     this.emitProgress();
   }
@@ -550,6 +559,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       if (condition.state === 'sending') {
         if (state === 'waiting_for_quota' || state === 'waiting_for_connection') {
           this.log?.info('Sending again.');
+          this.update({ problem: null });
           this.setState('running', null);
         }
         return;
@@ -558,6 +568,13 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
         condition.state === 'waiting_for_quota'
           ? (condition.resumesAt?.toISOString() ?? null)
           : null;
+      // Why it waits (a lost network continues by itself; a refused token needs the user).
+      this.update({
+        problem:
+          condition.state === 'waiting_for_connection' && condition.problem
+            ? { code: condition.problem, message: condition.message }
+            : null,
+      });
       this.log?.warn(condition.message);
       this.setState(condition.state, condition.message, until);
       if (this.stopWhenWaiting) this.requestInternalStop('waiting');

@@ -152,7 +152,10 @@ export const ImportJobRecord = z.object({
   waitingUntil: z.string().nullable().default(null),
   /** Plain words on the current state ("Paused by you.", "Waiting for the daily quota..."). */
   stateMessage: z.string().nullable().default(null),
-  /** Why the job failed, when it did. */
+  /**
+   * Why the job failed, when it did; or why it waits for the connection ('network_unreachable':
+   * continues by itself; 'connection_refused': the credentials need fixing).
+   */
   problem: JobProblem.nullable().default(null),
 });
 export type ImportJobRecord = z.infer<typeof ImportJobRecord>;
