@@ -15,6 +15,7 @@ import {
   showView,
   startNewImport,
   useRendererState,
+  NO_ITEMS,
   type View,
   type WizardStep,
 } from './state/app-store';
@@ -30,7 +31,7 @@ const STEPS: { id: WizardStep | 'import'; label: string }[] = [
 ];
 
 function Sidebar(): React.JSX.Element {
-  const jobs = useRendererState((s) => s.app?.jobs ?? []);
+  const jobs = useRendererState((s) => s.app?.jobs ?? NO_ITEMS);
   const view = useRendererState((s) => s.view);
   const isView = (page: View['page']) => view.page === page;
   return (

@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { ConnectionTestResult, TokenKind } from '../../../shared/ipc-contract';
 import { Notice } from '../components/notice';
 import { getImporter, messageOf, unwrap } from '../state/importer';
-import { setState, updateWizard, useRendererState } from '../state/app-store';
+import { setState, updateWizard, useRendererState, NO_ITEMS } from '../state/app-store';
 
 interface CredentialsForm {
   websiteId: string;
@@ -25,7 +25,7 @@ const emptyForm: CredentialsForm = {
  * system keychain), or try the built-in sandbox.
  */
 export function ConnectScreen(props: { standalone?: boolean }): React.JSX.Element {
-  const connections = useRendererState((s) => s.app?.connections.connections ?? []);
+  const connections = useRendererState((s) => s.app?.connections.connections ?? NO_ITEMS);
   const selected = useRendererState((s) => s.wizard.connectionId);
   const [adding, setAdding] = useState(connections.length === 0);
   const [form, setForm] = useState<CredentialsForm>(emptyForm);

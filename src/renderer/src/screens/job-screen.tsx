@@ -272,8 +272,8 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
               </p>
               {report && report.failureGroups.length > 0 && (
                 <ul>
-                  {report.failureGroups.map((g) => (
-                    <li key={g.code}>
+                  {report.failureGroups.map((g, index) => (
+                    <li key={`${index}-${g.code}`}>
                       <strong>{plural(g.count, 'row', 'rows')}</strong>: {g.message}{' '}
                       <span className="muted">
                         (rows {g.rows.slice(0, 10).join(', ')}

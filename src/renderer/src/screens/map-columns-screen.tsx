@@ -11,7 +11,7 @@ import { checkDataKey, suggestDataKey } from '../../../shared/contact-rules/data
 import { DATE_FORMAT_CHOICES } from '../../../shared/contact-rules/import-date';
 import { Notice } from '../components/notice';
 import { getImporter, messageOf, unwrap } from '../state/importer';
-import { setState, updateWizard, useRendererState } from '../state/app-store';
+import { setState, updateWizard, useRendererState, NO_ITEMS } from '../state/app-store';
 
 const DATE_FIELDS: ReadonlySet<CrispFieldId> = new Set(['created_at', 'last_active_at']);
 
@@ -49,7 +49,7 @@ function describePresetMatch(match: PresetMatch): string {
  */
 export function MapColumnsScreen(): React.JSX.Element {
   const wizard = useRendererState((s) => s.wizard);
-  const presetList = useRendererState((s) => s.app?.presets.presets ?? []);
+  const presetList = useRendererState((s) => s.app?.presets.presets ?? NO_ITEMS);
   const [validation, setValidation] = useState<MappingValidation | null>(null);
   const [presetName, setPresetName] = useState('');
   const [notice, setNotice] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);

@@ -6,7 +6,7 @@ import type {
 } from '../../../shared/ipc-contract';
 import { Notice } from '../components/notice';
 import { getImporter, messageOf, unwrap } from '../state/importer';
-import { applyTheme, setState, useRendererState } from '../state/app-store';
+import { applyTheme, setState, useRendererState, NO_ITEMS } from '../state/app-store';
 
 function BudgetEditor(props: {
   connection: ConnectionSummary;
@@ -82,7 +82,7 @@ function BudgetEditor(props: {
 /** Settings: theme, empty-cell policy, notifications, and each website's daily budget. */
 export function SettingsScreen(): React.JSX.Element {
   const settings = useRendererState((s) => s.app?.settings);
-  const connections = useRendererState((s) => s.app?.connections.connections ?? []);
+  const connections = useRendererState((s) => s.app?.connections.connections ?? NO_ITEMS);
   const [message, setMessage] = useState<{ tone: 'ok' | 'error'; text: string } | null>(null);
   const id = useId();
   if (!settings) return <section className="page" />;

@@ -58,6 +58,12 @@ export const emptyWizard: WizardState = {
   checkId: null,
 };
 
+/**
+ * Empty lists for selectors: a selector must return the same value for the same state, or
+ * useSyncExternalStore re-renders forever, so never `?? []` in a selector.
+ */
+export const NO_ITEMS: readonly never[] = Object.freeze([]);
+
 let state: RendererState = {
   app: null,
   loadError: null,
