@@ -8,10 +8,12 @@
  *
  * Each measurement runs in its own child process so its peak RSS is its own (both children load
  * the TypeScript sources through tsx, as the CLI does; the ~1 GB scan is also measured bundled,
- * as the desktop app runs the engine, since tsx's loader alone adds about 35 MB). Prints seconds, rows/s, MB/s and peak RSS
- * of each, the ratio of throughputs, and checks the floors: scan >= 0.8 x papaparse throughput,
- * scan peak RSS < 200 MB; with --big, the ~1 GB scan < 300 MB peak RSS, and the preview time
- * (detection + first 50 rows) of the ~1 GB file against the 1M-row file.
+ * as the desktop app runs the engine, since tsx's loader alone adds about 35 MB). Prints seconds,
+ * rows/s, MB/s, peak RSS and CPU time (the run's own and the whole process's) of each, the load
+ * average (the machine may be shared: run it when `uptime` shows it quiet), the ratio of
+ * throughputs and the same by CPU time, and checks the floors: scan >= 0.8 x papaparse
+ * throughput, scan peak RSS < 200 MB; with --big, the ~1 GB scan < 300 MB peak RSS, and the
+ * preview time (detection + first 50 rows) of the ~1 GB file against the 1M-row file.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
