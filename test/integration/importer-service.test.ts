@@ -207,7 +207,7 @@ describe('full-file check', () => {
     );
     expect(saved.savedTo).toBe(to);
     const csv = await readFile(to, 'utf8');
-    expect(csv.split('\n')[0]).toBe('row,column,severity,code,message');
+    expect(csv.split(/\r?\n/)[0]).toBe('row,column,severity,code,message');
     expect(csv).toContain('3,');
   });
 });

@@ -3,12 +3,10 @@
  * process's event loop (and the window) never waits on a 1 GB file. Talks to engine-thread.ts
  * through the messages of engine-protocol.ts.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import type { RowIssue } from '../../shared/row-issue';
-import { formatCsvLine, neutralizeFormulaCell } from '../engine/import-jobs';
+import { IssuesCsvWriter } from '../engine/contact-scan';
 import { runFullCheck } from './full-file-check';
 import { serializeError, type WorkerMessage, type WorkerRequest } from './engine-protocol';
 import { JobRuns } from './job-runs';
@@ -20,24 +18,13 @@ const post = (message: WorkerMessage): void => port.postMessage(message);
 const checks = new Map<string, AbortController>();
 const jobs = new JobRuns(post);
 
-function issueLine(issue: RowIssue): string {
-  return formatCsvLine(
-    [String(issue.row), issue.column ?? '', issue.severity, issue.code, issue.message].map(
-      neutralizeFormulaCell,
-    ),
-    ',',
-  );
-}
-
 async function startCheck(request: Extract<WorkerRequest, { type: 'check:start' }>): Promise<void> {
   const controller = new AbortController();
   checks.set(request.checkId, controller);
-  let out: WriteStream | null = null;
+  let issuesCsv: IssuesCsvWriter | null = null;
   try {
     await mkdir(dirname(request.issuesCsvPath), { recursive: true });
-    out = createWriteStream(request.issuesCsvPath, { encoding: 'utf8', mode: 0o600 });
-    out.write(`${formatCsvLine(['row', 'column', 'severity', 'code', 'message'], ',')}\n`);
-    const sink = out;
+    issuesCsv = await IssuesCsvWriter.create(request.issuesCsvPath);
     const report = await runFullCheck({
       path: request.path,
       overrides: request.overrides,
@@ -45,9 +32,9 @@ async function startCheck(request: Extract<WorkerRequest, { type: 'check:start' 
       requestsPerDay: request.requestsPerDay,
       signal: controller.signal,
       onProgress: (p) => post({ type: 'check:progressed', checkId: request.checkId, ...p }),
-      onIssue: (issue) => sink.write(`${issueLine(issue)}\n`),
+      issueSink: issuesCsv,
     });
-    await new Promise<void>((ok) => sink.end(ok));
+    await issuesCsv.close();
     post({
       type: 'check:finished',
       checkId: request.checkId,
@@ -56,7 +43,7 @@ async function startCheck(request: Extract<WorkerRequest, { type: 'check:start' 
       error: null,
     });
   } catch (error) {
-    out?.destroy();
+    await issuesCsv?.discard();
     post({
       type: 'check:finished',
       checkId: request.checkId,
