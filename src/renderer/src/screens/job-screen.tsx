@@ -19,7 +19,7 @@ function stateSentence(job: JobSummary): string {
   if (job.message) return job.message;
   switch (job.state) {
     case 'running':
-      return 'Sending contacts to Crisp. You can close the window: the import carries on, and resumes by itself after a restart.';
+      return 'Sending contacts to Crisp. You can leave it running: if the app is closed, the import stops cleanly and carries on from the same row next time.';
     case 'paused':
       return 'Paused. Nothing is sent until you resume.';
     case 'waiting_quota':
