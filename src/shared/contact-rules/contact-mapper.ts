@@ -486,6 +486,11 @@ export function compileContactMapper(
         }
         case Step.Segments: {
           const parts = splitSegments(value, column.separator);
+          if (segments.length === 0 && column.dropSegments === null && fitSegments(parts)) {
+            // The usual cell: the parts are already distinct, nothing to drop or cut.
+            for (let p = 0; p < parts.length; p++) segments.push(parts[p] as string);
+            break;
+          }
           for (let p = 0; p < parts.length; p++) {
             const part = parts[p] as string;
             if (column.dropSegments?.has(part.toLowerCase())) continue;
@@ -645,6 +650,14 @@ function limit(value: string, column: CompiledColumn, row: number, issues: RowIs
     warn(row, column, 'value_truncated', say.valueTruncated(value.length, column.maxLength)),
   );
   return truncateText(value, column.maxLength);
+}
+
+/** True when no segment is longer than MAX_SEGMENT_LENGTH. */
+function fitSegments(parts: readonly string[]): boolean {
+  for (let p = 0; p < parts.length; p++) {
+    if ((parts[p] as string).length > MAX_SEGMENT_LENGTH) return false;
+  }
+  return true;
 }
 
 function limitSegment(
