@@ -1,6 +1,8 @@
 // Waits that end by themselves, with the CLI as a real process: the daily quota spent mid-run
-// (the job waits, the server's quota resets, the job finishes), and the token revoked mid-run
-// (the job waits for the connection, no row fails, and it finishes once the token works again).
+// (the job waits, the server's quota resets, the job finishes), the token revoked mid-run
+// (the job waits for the connection, no row fails, and it finishes once the token works again),
+// and the network lost mid-run (Crisp's server gone for seconds, then back on the same port: the
+// job waits, no row fails, and it finishes by itself).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +10,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import type { ImportJobRecord } from '../../src/main/engine/import-jobs';
 import { ImportJobStore, readJournalRows } from '../../src/main/engine/import-jobs';
-import { spawnCli, writeContactsFile, type ContactsFile } from './reliability-support';
+import {
+  comparableProfiles,
+  spawnCli,
+  writeContactsFile,
+  type ContactsFile,
+} from './reliability-support';
 
 const ROWS = 2000;
 let dir: string;
@@ -19,19 +26,21 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'reliability-waits-'));
   file = await writeContactsFile(dir, ROWS, 3);
 });
+const others: FakeCrisp[] = [];
 afterEach(async () => {
+  await Promise.all(others.splice(0).map((s) => s.close()));
   await crisp?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-function args(stateDir: string): string[] {
+function args(stateDir: string, server: FakeCrisp = crisp): string[] {
   return [
     'run',
     file.path,
     '--website',
-    crisp.websiteId,
+    server.websiteId,
     '--api-url',
-    crisp.url,
+    server.url,
     '--state-dir',
     stateDir,
     '--daily-budget',
@@ -118,5 +127,54 @@ describe('waits that end by themselves', () => {
     const log = await readFile(new ImportJobStore(stateDir).paths(job.id).log, 'utf8');
     expect(log).toMatch(/Sending again/);
     expect(log).not.toContain(crisp.token.key);
+  }, 120_000);
+
+  it('waits for the connection when the network is lost mid-run, fails no row, and finishes by itself when it is back', async () => {
+    // What an uninterrupted run leaves in Crisp (run beside the one that loses its network).
+    const reference = await startFakeCrisp({});
+    others.push(reference);
+    reference.seedProfiles(file.existing);
+    const referenceRun = spawnCli(args(join(dir, 'reference-state'), reference), reference);
+
+    const first = await startFakeCrisp({});
+    crisp = first;
+    first.seedProfiles(file.existing);
+    const stateDir = join(dir, 'state');
+    let requests = 0;
+    let gone: Promise<void> | null = null;
+    first.onRequest(() => {
+      if (++requests === 800) gone = first.close();
+    });
+    const run = spawnCli(args(stateDir), first);
+    const waiting = await waitForJobState(stateDir, 'waiting_for_connection');
+    expect(waiting.stateMessage).toMatch(
+      /^Crisp cannot be reached: no network\. The import continues by itself/,
+    );
+    expect(waiting.problem?.code).toBe('network_unreachable');
+    expect(waiting.counters.failed).toBe(0);
+    await gone;
+    await new Promise((r) => setTimeout(r, 2500)); // the network stays away for a while
+    expect(run.child.exitCode).toBeNull();
+
+    // The same Crisp comes back on the same port, holding what it held.
+    const port = Number(new URL(first.url).port);
+    const back = await startFakeCrisp(
+      { websiteId: first.websiteId, tokens: [first.token] },
+      { port },
+    );
+    others.push(back);
+    back.seedProfiles(first.listProfiles());
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(1); // completed; the broken emails were skipped
+    expect(result.stdout).toMatch(/Crisp cannot be reached/);
+    expect(result.stdout).toMatch(/Sending again/);
+    const job = await waitForJobState(stateDir, 'completed', 1000);
+    expect(job.counters).toMatchObject({ read: ROWS, failed: 0 });
+    expect(job.problem).toBeNull();
+    expect(await journalOutcomes(stateDir, job.id)).toEqual({ rows: ROWS, failed: 0 });
+
+    const referenceResult = await referenceRun.done;
+    expect(referenceResult.code, referenceResult.stderr).toBe(1);
+    expect(comparableProfiles(back)).toEqual(comparableProfiles(reference));
   }, 120_000);
 });

@@ -197,6 +197,8 @@ export class ContactSender {
   private probe: Promise<void> | null = null;
   /** When Crisp last answered anything (any HTTP status), or sending last began. */
   private lastAnswerAt = Date.now();
+  /** HTTP answers (any status) seen so far. */
+  private answers = 0;
   private networkTimer: NodeJS.Timeout | null = null;
   private networkCheckDelayMs = 0;
   private networkChecking = false;
@@ -533,14 +535,14 @@ export class ContactSender {
     request: (client: CrispClient, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
     let transientFailures = 0;
-    /** When this request's current run of failures began (null: none yet). */
-    let failingSince: number | null = null;
+    /** `answers` when this request's current run of failures began (null: none yet). */
+    let answersWhenFailing: number | null = null;
     let networkPauses = 0;
     for (;;) {
       if (await this.whileSending()) {
         // After a pause, the request starts again with all its attempts.
         transientFailures = 0;
-        failingSince = null;
+        answersWhenFailing = null;
       }
       const permit = this.rate
         ? await this.rate.acquire(route, this.abort.signal).catch(() => null)
@@ -593,13 +595,12 @@ export class ContactSender {
             if (route === CRISP_ROUTES.createProfile) attempt.createAnswerLost = true;
             // Paused meanwhile (the network, the quota, the token): this attempt does not count.
             if (this.currentState !== 'sending') continue;
-            const now = Date.now();
-            failingSince ??= now;
+            answersWhenFailing ??= this.answers;
             transientFailures += 1;
             if (
               error.kind !== 'server' &&
               networkPauses < MAX_NETWORK_PAUSES_PER_REQUEST &&
-              this.looksUnreachable(failingSince, transientFailures, now)
+              this.looksUnreachable(answersWhenFailing, transientFailures)
             ) {
               networkPauses += 1;
               this.pauseForNetwork(error.message);
@@ -624,10 +625,10 @@ export class ContactSender {
    * come from Crisp since this request began failing, and either its attempts are used up or
    * Crisp has been silent for `unreachableAfterMs` (with at least two failures of this request).
    */
-  private looksUnreachable(failingSince: number, failures: number, now: number): boolean {
-    if (this.lastAnswerAt >= failingSince) return false;
+  private looksUnreachable(answersWhenFailing: number, failures: number): boolean {
+    if (this.answers > answersWhenFailing) return false;
     if (failures >= this.retry.maxAttempts) return true;
-    return failures >= 2 && now - this.lastAnswerAt >= this.network.unreachableAfterMs;
+    return failures >= 2 && Date.now() - this.lastAnswerAt >= this.network.unreachableAfterMs;
   }
 
   private backoff(failures: number): number {
@@ -811,6 +812,7 @@ export class ContactSender {
   private observe(exchange: CrispExchange): void {
     this.rate?.observe(exchange);
     if (exchange.status !== null) {
+      this.answers += 1;
       this.lastAnswerAt = Date.now();
       // An answer while waiting for the network (a slow request came back): check at once.
       if (this.isNetworkPause() && !this.networkChecking) this.scheduleNetworkCheck(0);
