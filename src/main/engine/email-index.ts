@@ -4,16 +4,18 @@
  *
  * How: each email is hashed to 64 bits (two cross-mixed MurmurHash3 lanes over its UTF-16 code
  * units). The hash's top 4 bits choose one of 16 parts; each part is a Robin Hood
- * open-addressing hash table of 2^k slots (k >= 12) of 7 bytes, in one byte array (a slot's
- * bytes sit together: a look-up touches one cache line, not three). The next k bits of the hash
- * choose its home slot in the part, and a slot stores the low 48 bits plus its distance from
- * home (1 byte), so the full 64-bit hash is known from the part, the slot's position
- * (home = slot - distance) and what it stores: look-ups compare whole 64-bit hashes, and growing
- * needs no email. A part doubles alone when it is 7/8 full, so it is never less than 7/16 full:
- * 7 bytes / (7/16) = 16 bytes per email at most (beyond the first 57,344 emails, below which the
- * parts keep their fixed minimum of 448 KiB in all). Parts growing one at a time keep the
- * moment of growth small: the old and the new table of one part (1/16 of the index, 3/16 with
- * the new one) are alive together, never the whole index twice.
+ * open-addressing hash table of 2^k slots (k >= 12), in one byte array (a slot's bytes sit
+ * together: a look-up touches one cache line, not three). The next k bits of the hash choose its
+ * home slot in the part, and a slot stores its distance from home (1 byte) and the hash bits
+ * that the part and the home slot do not give: the low 48 bits in 7 bytes while k < 20, the low
+ * 40 bits in 6 bytes from k = 20 (4 + 20 bits come from the part and the home). So the full
+ * 64-bit hash is known from the part, the slot's position (home = slot - distance) and what it
+ * stores: look-ups compare whole 64-bit hashes, and growing needs no email. A part doubles alone
+ * when it is 7/8 full, so it is never less than 7/16 full: 7 bytes / (7/16) = 16 bytes per email
+ * at most (beyond the first 57,344 emails, below which the parts keep their fixed minimum of
+ * 448 KiB in all; 6 / (7/16) = 13.7 bytes beyond about 7.3 million). Parts growing one at a
+ * time keep the moment of growth small: the old and the new table of one part are alive
+ * together, never the whole index twice, and the old one is freed at once (`release`).
  *
  * False positives: a new email is taken for a seen one only when two different emails share all
  * 64 hash bits. For n distinct emails the chance that this happens at all in a file is about
@@ -27,8 +29,14 @@ const PARTS = 1 << PART_BITS;
 /** Slots of a part: 2^MIN_BITS at first; home slot bits + PART_BITS >= 16 (see `highOf`). */
 const MIN_BITS = 12;
 const MAX_BITS = 26;
-/** Bytes per slot: distance (1), bits 32-47 of the hash (2), bits 0-31 (4), little endian. */
-const SLOT_BYTES = 7;
+/**
+ * Bytes per slot: distance (1), the middle bits of the hash (bits 32-47, 2 bytes; from
+ * COMPACT_BITS slots up, bits 32-39, 1 byte), bits 0-31 (4), little endian.
+ */
+const WIDE_SLOT_BYTES = 7;
+const COMPACT_SLOT_BYTES = 6;
+/** From 2^COMPACT_BITS slots, PART_BITS + COMPACT_BITS = 24 top bits come from the position. */
+const COMPACT_BITS = 20;
 /** Grow when more than 7/8 of the slots are used. */
 const MAX_LOAD = 0.875;
 /** Largest distance from home a slot records (the distance byte stores distance + 1). */
@@ -86,9 +94,9 @@ function hash64(text: string): void {
 }
 
 /**
- * The high 32 bits of the hash held in `slot` of a part (its top PART_BITS bits) of 2^bits slots:
- * the top 16 come from the part and the home slot (the next `bits` bits of the hash, bits >= 12),
- * the next 16 from `middle`.
+ * The high 32 bits of the hash held in `slot` of part `part` (its top PART_BITS bits) of 2^bits
+ * slots: the top ones from the part and the home slot (the next `bits` bits of the hash), the
+ * low `middleBits` (16, or 8 from COMPACT_BITS up) from `middle`.
  */
 function highOf(
   part: number,
@@ -98,16 +106,21 @@ function highOf(
   bits: number,
 ): number {
   const home = (slot - (distance - 1)) & ((1 << bits) - 1);
-  return ((part << 28) | ((home >>> (bits - 12)) << 16) | middle) >>> 0;
+  const middleBits = bits >= COMPACT_BITS ? 8 : 16;
+  const homeBits = 32 - PART_BITS - middleBits;
+  return ((part << 28) | ((home >>> (bits - homeBits)) << middleBits) | middle) >>> 0;
 }
 
-/** A Robin Hood table of 2^bits slots of SLOT_BYTES bytes. */
+/** A Robin Hood table of 2^bits slots of `slotBytes` bytes. */
 class Part {
   bits = MIN_BITS;
   mask = (1 << MIN_BITS) - 1;
   limit = Math.floor((1 << MIN_BITS) * MAX_LOAD);
   size = 0;
-  slots = new Uint8Array((1 << MIN_BITS) * SLOT_BYTES);
+  slotBytes = WIDE_SLOT_BYTES;
+  /** The middle bits a slot stores: 0xffff (2 bytes), or 0xff (1 byte) when compact. */
+  middleMask = 0xffff;
+  slots = new Uint8Array((1 << MIN_BITS) * WIDE_SLOT_BYTES);
 }
 
 export class EmailIndex {
@@ -168,7 +181,7 @@ export class EmailIndex {
     for (let i = 0; i < count; i++) {
       const high = highs[i] as number;
       const part = parts[high >>> 28] as Part;
-      touched ^= part.slots[((high << PART_BITS) >>> (32 - part.bits)) * SLOT_BYTES] as number;
+      touched ^= part.slots[((high << PART_BITS) >>> (32 - part.bits)) * part.slotBytes] as number;
     }
     // Keep the reads from being optimized away: their result goes where the first answer is
     // written next.
@@ -199,22 +212,24 @@ function find(part: Part, high: number, low: number): boolean {
   const bits = part.bits;
   const mask = part.mask;
   const slots = part.slots;
+  const slotBytes = part.slotBytes;
+  const lowAt = slotBytes - 4; // the low 32 bits are a slot's last 4 bytes
   const middleLow = high & 0xff;
-  const middleHigh = (high >>> 8) & 0xff;
+  const middleHigh = slotBytes === WIDE_SLOT_BYTES ? (high >>> 8) & 0xff : -1;
   let slot = (high << PART_BITS) >>> (32 - bits);
   for (let d = 1; ; d++) {
-    const at = slot * SLOT_BYTES;
+    const at = slot * slotBytes;
     const stored = slots[at] as number;
     // Robin Hood order: past a slot closer to its home than we are, the hash cannot be.
     if (stored < d) return false;
     if (
       stored === d &&
       slots[at + 1] === middleLow &&
-      slots[at + 2] === middleHigh &&
-      ((slots[at + 3] as number) |
-        ((slots[at + 4] as number) << 8) |
-        ((slots[at + 5] as number) << 16) |
-        ((slots[at + 6] as number) << 24)) ===
+      (middleHigh < 0 || slots[at + 2] === middleHigh) &&
+      ((slots[at + lowAt] as number) |
+        ((slots[at + lowAt + 1] as number) << 8) |
+        ((slots[at + lowAt + 2] as number) << 16) |
+        ((slots[at + lowAt + 3] as number) << 24)) ===
         (low | 0)
     ) {
       return true;
@@ -227,25 +242,23 @@ function find(part: Part, high: number, low: number): boolean {
 function insert(part: Part, index: number, high: number, low: number): void {
   const mask = part.mask;
   const slots = part.slots;
-  let middle = high & 0xffff;
+  const slotBytes = part.slotBytes;
+  const wide = slotBytes === WIDE_SLOT_BYTES;
+  let middle = high & part.middleMask;
   let slot = (high << PART_BITS) >>> (32 - part.bits);
   let d = 1;
   for (;;) {
-    const at = slot * SLOT_BYTES;
+    const at = slot * slotBytes;
     const stored = slots[at] as number;
     if (stored === 0) {
-      writeSlot(slots, at, d, middle, low);
+      writeSlot(slots, at, wide, d, middle, low);
       return;
     }
     if (stored < d) {
       // Take the slot from an entry nearer its home, and carry that entry on.
-      const takenMiddle = (slots[at + 1] as number) | ((slots[at + 2] as number) << 8);
-      const takenLow =
-        (slots[at + 3] as number) |
-        ((slots[at + 4] as number) << 8) |
-        ((slots[at + 5] as number) << 16) |
-        ((slots[at + 6] as number) << 24);
-      writeSlot(slots, at, d, middle, low);
+      const takenMiddle = readMiddle(slots, at, wide);
+      const takenLow = readLow(slots, at + slotBytes - 4);
+      writeSlot(slots, at, wide, d, middle, low);
       low = takenLow;
       middle = takenMiddle;
       d = stored;
@@ -262,37 +275,65 @@ function insert(part: Part, index: number, high: number, low: number): void {
   }
 }
 
-function writeSlot(slots: Uint8Array, at: number, d: number, middle: number, low: number): void {
-  slots[at] = d;
-  slots[at + 1] = middle;
-  slots[at + 2] = middle >>> 8;
-  slots[at + 3] = low;
-  slots[at + 4] = low >>> 8;
-  slots[at + 5] = low >>> 16;
-  slots[at + 6] = low >>> 24;
+function readMiddle(slots: Uint8Array, at: number, wide: boolean): number {
+  return wide
+    ? (slots[at + 1] as number) | ((slots[at + 2] as number) << 8)
+    : (slots[at + 1] as number);
 }
 
-/** Doubles a part and moves each of its entries to its new home. */
+function readLow(slots: Uint8Array, at: number): number {
+  return (
+    (slots[at] as number) |
+    ((slots[at + 1] as number) << 8) |
+    ((slots[at + 2] as number) << 16) |
+    ((slots[at + 3] as number) << 24)
+  );
+}
+
+function writeSlot(
+  slots: Uint8Array,
+  at: number,
+  wide: boolean,
+  d: number,
+  middle: number,
+  low: number,
+): void {
+  slots[at] = d;
+  slots[at + 1] = middle;
+  let lowAt = at + 2;
+  if (wide) {
+    slots[at + 2] = middle >>> 8;
+    lowAt = at + 3;
+  }
+  slots[lowAt] = low;
+  slots[lowAt + 1] = low >>> 8;
+  slots[lowAt + 2] = low >>> 16;
+  slots[lowAt + 3] = low >>> 24;
+}
+
+/** Doubles a part (compact slots from 2^COMPACT_BITS) and moves each entry to its new home. */
 function grow(part: Part, index: number): void {
   const oldBits = part.bits;
   if (oldBits >= MAX_BITS) throw new Error('Too many distinct emails for the duplicate index.');
   const old = part.slots;
+  const oldSlotBytes = part.slotBytes;
+  const oldWide = oldSlotBytes === WIDE_SLOT_BYTES;
   const count = 1 << oldBits;
   const capacity = count * 2;
   part.bits = oldBits + 1;
   part.mask = capacity - 1;
   part.limit = Math.floor(capacity * MAX_LOAD);
-  part.slots = new Uint8Array(capacity * SLOT_BYTES);
+  if (part.bits >= COMPACT_BITS) {
+    part.slotBytes = COMPACT_SLOT_BYTES;
+    part.middleMask = 0xff;
+  }
+  part.slots = new Uint8Array(capacity * part.slotBytes);
   for (let slot = 0; slot < count; slot++) {
-    const at = slot * SLOT_BYTES;
+    const at = slot * oldSlotBytes;
     const d = old[at] as number;
     if (d === 0) continue;
-    const middle = (old[at + 1] as number) | ((old[at + 2] as number) << 8);
-    const low =
-      (old[at + 3] as number) |
-      ((old[at + 4] as number) << 8) |
-      ((old[at + 5] as number) << 16) |
-      ((old[at + 6] as number) << 24);
+    const middle = readMiddle(old, at, oldWide);
+    const low = readLow(old, at + oldSlotBytes - 4);
     // insert takes the full high half, so a nested doubling (a long run) stays correct.
     insert(part, index, highOf(index, slot, d, middle, oldBits), low >>> 0);
   }
