@@ -460,7 +460,9 @@ export class JobDesk {
         if (isFinishedJobState(event.state)) break; // told when the run has ended (afterEnd)
         void this.publishState(event.jobId, event.previousState);
         this.updateActivity();
-        if (event.state === 'waiting_for_connection') {
+        // A lost network needs nothing from the person (the import carries on by itself when it
+        // is back); a refused key or website does.
+        if (event.state === 'waiting_for_connection' && event.problem !== 'network_unreachable') {
           void this.notify(
             'An import needs attention',
             event.message ?? 'Crisp refused the connection. Open the app to fix it.',
