@@ -136,4 +136,13 @@ test('a first-time user imports a file, survives a crash, and gets the preset ne
   await page.getByRole('button', { name: 'Connections' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Crisp connections' })).toBeVisible();
   await shot('11-connections');
+
+  // The dark theme, chosen in Settings (the system's dark mode uses the same colours): the report
+  // stays readable, with no contrast problem.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByRole('button', { name: /shop-export-march\.csv/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Import report' })).toBeVisible();
+  await shot('12-report-dark');
 });

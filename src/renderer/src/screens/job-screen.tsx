@@ -276,7 +276,7 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
                     <li key={`${index}-${g.code}`}>
                       <strong>{plural(g.count, 'row', 'rows')}</strong>: {g.message}{' '}
                       <span className="muted">
-                        (rows {g.rows.slice(0, 10).join(', ')}
+                        ({g.rows.length === 1 ? 'row' : 'rows'} {g.rows.slice(0, 10).join(', ')}
                         {g.count > 10 ? '…' : ''})
                       </span>
                     </li>

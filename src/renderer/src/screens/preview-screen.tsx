@@ -86,7 +86,7 @@ function IssueGroups(props: { groups: IssueGroup[] }): React.JSX.Element {
           </div>
           <p>{group.message}</p>
           <p className="muted">
-            Rows {group.rows.slice(0, 20).join(', ')}
+            {group.rows.length === 1 ? 'Row' : 'Rows'} {group.rows.slice(0, 20).join(', ')}
             {group.count > 20
               ? `, and ${new Intl.NumberFormat().format(group.count - 20)} more`
               : ''}

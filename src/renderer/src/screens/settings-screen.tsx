@@ -89,6 +89,14 @@ export function SettingsScreen(): React.JSX.Element {
 
   async function save(update: SettingsUpdate): Promise<void> {
     setMessage(null);
+    const previous = settings;
+    const { budget: _budget, ...shown } = update;
+    // Show the choice at once; main's answer confirms it (or it is put back with the reason).
+    if (previous && Object.keys(shown).length > 0) {
+      const next = { ...previous, ...shown };
+      if (shown.theme) applyTheme(shown.theme);
+      setState((s) => (s.app ? { ...s, app: { ...s.app, settings: next } } : s));
+    }
     try {
       const next = await unwrap(getImporter().updateSettings(update));
       applyTheme(next.theme);
@@ -96,6 +104,10 @@ export function SettingsScreen(): React.JSX.Element {
       setState((s) => (s.app ? { ...s, app: { ...s.app, settings: next, connections: list } } : s));
       setMessage({ tone: 'ok', text: 'Saved.' });
     } catch (e) {
+      if (previous) {
+        applyTheme(previous.theme);
+        setState((s) => (s.app ? { ...s, app: { ...s.app, settings: previous } } : s));
+      }
       setMessage({ tone: 'error', text: messageOf(e) });
     }
   }
