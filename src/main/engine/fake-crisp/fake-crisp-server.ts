@@ -1,7 +1,7 @@
 /**
  * The fake Crisp server: a real HTTP server (node:http) serving the people routes of Crisp's
  * REST API v1 with Crisp's envelope, statuses and reasons, plus configurable rate limits, a daily
- * quota and faults. See /work/shared/crisp-api.md §9 for the behaviours it copies.
+ * quota and faults. See the project notes on Crisp's API (shared/crisp-api.md beside the repository) §9 for the behaviours it copies.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
