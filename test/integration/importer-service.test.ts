@@ -85,6 +85,20 @@ describe('choose, inspect, map and preview a file', () => {
     expect(bob?.issues.some((i) => i.severity === 'error' && i.row === 3)).toBe(true);
   });
 
+  it('proposes mappings with the empty-cell choice of the settings', async () => {
+    const file = await chooseFile('keep.csv', CONTACTS);
+    const before = valueOf<MappingProposal>(
+      await harness.call('mapping:propose', { fileId: file.fileId }),
+    );
+    expect(before.mapping.emptyCells).toBe('clear');
+    await harness.call('settings:update', { emptyCells: 'keep' });
+    const after = valueOf<MappingProposal>(
+      await harness.call('mapping:propose', { fileId: file.fileId }),
+    );
+    expect(after.mapping.emptyCells).toBe('keep');
+    await harness.call('settings:update', { emptyCells: 'clear' });
+  });
+
   it('says the email column is required, and offers a fixed-up custom data key', async () => {
     const answer = valueOf<{
       ok: boolean;

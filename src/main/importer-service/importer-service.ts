@@ -192,11 +192,13 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       const file = files.get(fileId);
       const { detection, records } = await readPreview(file.path, overrides, 50);
       const rows = records.map((r) => r.fields);
-      const proposal = proposeMappingForHeaders(
-        detection.headers,
-        await presets.userPresets(),
-        rows,
-      );
+      const found = proposeMappingForHeaders(detection.headers, await presets.userPresets(), rows);
+      // A saved preset keeps its own empty-cell choice; any other proposal takes the setting.
+      const { settings } = await loadAppSettings(stateDir);
+      const proposal =
+        found.origin === 'user-preset'
+          ? found
+          : { ...found, mapping: { ...found.mapping, emptyCells: settings.emptyCells } };
       const matches = await presets.matches(detection.headers);
       let proposedPreset = null;
       if (proposal.origin === 'user-preset') {
