@@ -8,13 +8,12 @@
  * (reader throughput / papaparse throughput), and preview times for a small and a large file.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Papa from 'papaparse';
 import { detectCsvFormat, previewCsv, readCsvBatches } from '../src/main/engine/csv-reader';
 import { ensureBenchContactsFile } from './generate-contacts-file';
+import { parseWithPapaparse } from './papaparse-baseline';
 
 interface Measurement {
   name: string;
@@ -52,17 +51,7 @@ async function measureReader(path: string): Promise<Measurement> {
 async function measurePapaparse(path: string): Promise<Measurement> {
   const { size } = await stat(path);
   const started = performance.now();
-  let rows = 0;
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse(createReadStream(path, { encoding: 'utf8' }), {
-      header: true,
-      step: () => {
-        rows++;
-      },
-      complete: () => resolve(),
-      error: (error: Error) => reject(error),
-    });
-  });
+  const rows = await parseWithPapaparse(path);
   const seconds = (performance.now() - started) / 1000;
   return {
     name: 'papaparse (header, step)',

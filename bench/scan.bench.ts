@@ -16,15 +16,14 @@
  * preview time (detection + first 50 rows) of the ~1 GB file against the 1M-row file.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Papa from 'papaparse';
 import { scanContactsFile } from '../src/main/engine/contact-scan';
 import { previewCsv } from '../src/main/engine/csv-reader';
 import { ensureBenchContactsFile } from './generate-contacts-file';
+import { parseWithPapaparse } from './papaparse-baseline';
 
 interface Measurement {
   name: string;
@@ -74,17 +73,7 @@ async function measurePapaparse(path: string): Promise<Measurement> {
   const { size } = await stat(path);
   const cpuStart = process.cpuUsage();
   const started = performance.now();
-  let rows = 0;
-  await new Promise<void>((resolve, reject) => {
-    Papa.parse(createReadStream(path, { encoding: 'utf8' }), {
-      header: true,
-      step: () => {
-        rows++;
-      },
-      complete: () => resolve(),
-      error: (error: Error) => reject(error),
-    });
-  });
+  const rows = await parseWithPapaparse(path);
   const seconds = (performance.now() - started) / 1000;
   return {
     name: 'papaparse (header, step)',
