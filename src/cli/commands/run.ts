@@ -193,7 +193,8 @@ function makeOutput(json: boolean): Output {
     progress(text) {
       if (json) return;
       if (tty) {
-        const line = text.slice(0, Math.max(20, (process.stderr.columns ?? 100) - 1));
+        const width = process.stderr.columns || 100; // 0 when the terminal does not say
+        const line = text.slice(0, Math.max(20, width - 1));
         process.stderr.write('\r' + line + ' '.repeat(Math.max(0, lastLength - line.length)));
         lastLength = line.length;
       } else if (Date.now() - lastPlainAt > 10_000) {
