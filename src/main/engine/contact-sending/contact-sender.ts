@@ -155,7 +155,13 @@ interface ContactAttempt {
   createAnswerLost: boolean;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 500, maxDelayMs: 30_000 };
+/**
+ * A row is given up (failed, retryable) only after about a minute of transient failures (0.5 s,
+ * 1 s, 2 s ... capped at 30 s between 8 attempts): over a days-long import, a short burst of 5xx
+ * or resets should cost time, not rows. A Crisp that answers nothing at all pauses the import
+ * instead (see NetworkPolicy).
+ */
+const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 const DEFAULT_NETWORK: NetworkPolicy = {
   unreachableAfterMs: 20_000,
   firstCheckMs: 2_000,
