@@ -5,7 +5,7 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { ImportMapping } from '../../shared/column-mapping';
 import { validateMapping } from '../../shared/contact-rules';
-import { CsvEncoding, type CsvDelimiter, type CsvFormat } from '../../shared/csv-format';
+import { CsvEncoding, type CsvFormat } from '../../shared/csv-format';
 import { findBuiltInPreset, mappingFromSourcePreset } from '../../shared/source-presets';
 import { readJsonFile } from '../../main/engine/app-settings/json-file';
 import { resolveStateDir } from '../../main/engine/app-settings/state-dir';
@@ -32,32 +32,8 @@ import {
   PresetStore,
   proposeMappingForHeaders,
 } from '../../main/engine/presets';
+import { DelimiterOption, EncodingOption, wholeNumber } from '../cli-options';
 import { CliError, EXIT } from '../exit-codes';
-
-const wholeNumber = (what: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, `${what} must be a whole number`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(min, `${what} must be at least ${min}`)
-        .max(max, `${what} must be at most ${max}`),
-    );
-
-const DELIMITER_WORDS: Record<string, CsvDelimiter> = {
-  ',': ',',
-  comma: ',',
-  ';': ';',
-  semicolon: ';',
-  tab: '\t',
-  '\t': '\t',
-  '\\t': '\t',
-  '|': '|',
-  pipe: '|',
-};
 
 const RunArgs = z.object({
   file: z.string().min(1, 'say which CSV file to import'),
@@ -71,26 +47,8 @@ const RunArgs = z.object({
   checkExisting: z.boolean().optional(),
   restart: z.boolean().optional(),
   json: z.boolean().optional(),
-  delimiter: z
-    .string()
-    .transform((d, ctx) => {
-      const value = DELIMITER_WORDS[d.toLowerCase()];
-      if (!value) {
-        ctx.addIssue({ code: 'custom', message: '--delimiter must be one of , ; tab |' });
-        return z.NEVER;
-      }
-      return value;
-    })
-    .optional(),
-  encoding: z
-    .string()
-    .transform((e) => e.toLowerCase())
-    .pipe(
-      z.enum(CsvEncoding.options, {
-        message: `--encoding must be one of ${CsvEncoding.options.join(', ')}`,
-      }),
-    )
-    .optional(),
+  delimiter: DelimiterOption.optional(),
+  encoding: EncodingOption.optional(),
   header: z.boolean().optional(),
   keepEmpty: z.boolean().optional(),
   dailyBudget: wholeNumber('--daily-budget', 1, 100_000_000).optional(),

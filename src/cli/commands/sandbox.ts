@@ -3,20 +3,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { startSandboxCrisp, type FakeCrisp } from '../../main/engine/fake-crisp';
+import { wholeNumber } from '../cli-options';
 import { CliError } from '../exit-codes';
-
-const wholeNumber = (what: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, `${what} must be a whole number`)
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .int()
-        .min(min, `${what} must be at least ${min}`)
-        .max(max, `${what} must be at most ${max}`),
-    );
 
 const SandboxArgs = z.object({
   port: wholeNumber('--port', 0, 65_535),

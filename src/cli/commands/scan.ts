@@ -6,13 +6,7 @@ import { z } from 'zod';
 import { ImportMapping } from '../../shared/column-mapping';
 import { crispFieldInfo } from '../../shared/crisp-fields';
 import type { ColumnTarget } from '../../shared/column-mapping';
-import {
-  CSV_ENCODINGS,
-  delimiterLabel,
-  type CsvDelimiter,
-  type CsvEncoding,
-  type CsvFormat,
-} from '../../shared/csv-format';
+import { CSV_ENCODINGS, delimiterLabel, type CsvFormat } from '../../shared/csv-format';
 import { BUILT_IN_PRESETS, findBuiltInPreset } from '../../shared/source-presets';
 import { resolveStateDir } from '../../main/engine/app-settings';
 import {
@@ -24,70 +18,11 @@ import {
 } from '../../main/engine/contact-scan';
 import { CsvFileError, encodingLabel } from '../../main/engine/csv-reader';
 import { PresetStore, type UserPreset } from '../../main/engine/presets';
+import { DelimiterOption, EncodingOption } from '../cli-options';
 import { CliError, EXIT } from '../exit-codes';
 
 /** A mapping file larger than this is not a mapping. */
 const MAX_MAPPING_FILE_BYTES = 1024 * 1024;
-
-const DELIMITER_WORDS: Record<string, CsvDelimiter> = {
-  ',': ',',
-  comma: ',',
-  ';': ';',
-  semicolon: ';',
-  tab: '\t',
-  '\\t': '\t',
-  '\t': '\t',
-  '|': '|',
-  pipe: '|',
-};
-
-const ENCODING_WORDS: Record<string, CsvEncoding> = {
-  utf8: 'utf-8',
-  'utf-16': 'utf-16le',
-  utf16: 'utf-16le',
-  utf16le: 'utf-16le',
-  utf16be: 'utf-16be',
-  cp1252: 'windows-1252',
-  win1252: 'windows-1252',
-  windows1252: 'windows-1252',
-  ansi: 'windows-1252',
-  latin1: 'iso-8859-1',
-  'latin-1': 'iso-8859-1',
-  iso88591: 'iso-8859-1',
-  latin9: 'iso-8859-15',
-  'latin-9': 'iso-8859-15',
-  iso885915: 'iso-8859-15',
-  mac: 'macintosh',
-  macroman: 'macintosh',
-  'mac-roman': 'macintosh',
-};
-
-const Delimiter = z.string().transform((text, ctx) => {
-  const delimiter = DELIMITER_WORDS[text] ?? DELIMITER_WORDS[text.trim().toLowerCase()];
-  if (delimiter === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not a separator this importer reads; use , ; tab or | (or comma, semicolon, pipe)`,
-    });
-    return z.NEVER;
-  }
-  return delimiter;
-});
-
-const Encoding = z.string().transform((text, ctx) => {
-  const wanted = text.trim().toLowerCase().replace(/_/g, '-');
-  const encoding = (CSV_ENCODINGS as readonly string[]).includes(wanted)
-    ? (wanted as CsvEncoding)
-    : ENCODING_WORDS[wanted];
-  if (encoding === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is not an encoding this importer reads; use one of ${CSV_ENCODINGS.join(', ')}`,
-    });
-    return z.NEVER;
-  }
-  return encoding;
-});
 
 const Quota = z.string().transform((text, ctx) => {
   const trimmed = text.trim().replace(/[_,]/g, '');
@@ -103,8 +38,8 @@ const Quota = z.string().transform((text, ctx) => {
 });
 
 const ScanOptions = z.object({
-  delimiter: Delimiter.optional(),
-  encoding: Encoding.optional(),
+  delimiter: DelimiterOption.optional(),
+  encoding: EncodingOption.optional(),
   header: z.boolean().optional(),
   mapping: z.string().min(1, 'give the path of a mapping JSON file').optional(),
   preset: z.string().trim().min(1, 'give the name of a preset').optional(),
