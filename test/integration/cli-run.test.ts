@@ -162,6 +162,7 @@ describe('crisp-import run', () => {
     );
     const restarted = await spawnCli([...args, '--restart', '--json'], crisp).done;
     expect(restarted.code, restarted.stderr).toBe(1);
+    expect(restarted.stdout, `no JSON on stdout; stderr: ${restarted.stderr}`).not.toBe('');
     expect(JSON.parse(restarted.stdout)).toMatchObject({ state: 'completed', rows: 1501 });
     const list = JSON.parse(
       (await spawnCli(['jobs', '--state-dir', stateDir, '--json'], null).done).stdout,

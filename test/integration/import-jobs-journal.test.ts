@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import {
   compareFingerprints,
   RowJournal,
   RowWatermark,
+  writeFailedRowsCsv,
   type RowOutcomeRecord,
 } from '../../src/main/engine/import-jobs';
 
@@ -136,5 +137,37 @@ describe('file fingerprint', () => {
     await writeFile(path, big);
     const c = await fingerprintFile(path);
     expect(compareFingerprints(a, c)).toContain('content');
+  });
+});
+
+describe('failed rows file', () => {
+  it('reports a source that cannot be read any more as an error, leaving no file and no crash', async () => {
+    const outPath = join(dir, 'failed-rows.csv');
+    const problems = {
+      rows: new Map([[3, { at: 40, outcome: 'skipped' as const, reason: 'no email' }]]),
+    };
+    // The source changed since the job began: reading it fails while the header line is still
+    // being written (the --restart of a job whose file was edited).
+    const changedSource = (): AsyncIterable<
+      { row: number; offset: number; fields: string[] }[]
+    > => ({
+      [Symbol.asyncIterator]: () => ({
+        next: () => Promise.reject(new Error('The file changed since the import began.')),
+      }),
+    });
+    await expect(
+      writeFailedRowsCsv({
+        outPath,
+        problems,
+        headers: ['email', 'name'],
+        delimiter: ',',
+        withBom: false,
+        readRows: () => changedSource(),
+      }),
+    ).rejects.toThrow('The file changed');
+    // Give a write still in flight time to finish on the destroyed stream.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(stat(outPath)).rejects.toThrow();
+    expect((await readdir(dir)).filter((f) => f.includes('failed-rows'))).toEqual([]);
   });
 });

@@ -116,7 +116,15 @@ export async function writeFailedRowsCsv(options: {
   }
   const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.tmp`);
   const out = createWriteStream(tmp, { encoding: 'utf8', mode: 0o600 });
+  // Every stream error is kept and rethrown by the next write: an 'error' event with no listener
+  // (e.g. a write still in flight when the stream is destroyed because the source could not be
+  // read) would otherwise end the whole process.
+  let streamError: Error | null = null;
+  out.on('error', (error) => {
+    streamError ??= error;
+  });
   const write = async (text: string): Promise<void> => {
+    if (streamError) throw streamError;
     if (!out.write(text)) await once(out, 'drain');
   };
   let written = 0;
@@ -142,9 +150,13 @@ export async function writeFailedRowsCsv(options: {
     }
     out.end();
     await once(out, 'finish');
+    if (streamError) throw streamError;
     await rename(tmp, outPath);
   } catch (error) {
     out.destroy();
+    // The file may still be opening: remove it only once the stream is closed, or it appears
+    // after the removal.
+    if (!out.closed) await once(out, 'close');
     await rm(tmp, { force: true });
     throw error;
   }
