@@ -72,6 +72,7 @@ function jobView(job: ImportJobRecord) {
     updated: job.counters.updated,
     skipped: job.counters.skipped,
     failed: job.counters.failed,
+    unchanged: job.counters.unchanged,
     requests: job.counters.requests,
     createdAt: job.createdAt,
     updatedAt: job.updatedAt,
@@ -155,7 +156,7 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     `  File:       ${job.file.path}`,
     `  Website:    ${job.websiteId}${job.apiUrl ? ` (${job.apiUrl})` : ''}`,
     `  Progress:   ${(fraction(job) * 100).toFixed(1)}% of the file, ${c.read} rows`,
-    `  Outcome:    ${c.created} created, ${c.updated} updated, ${c.skipped} skipped, ${c.failed} failed; ${c.requests} requests`,
+    `  Outcome:    ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed; ${c.requests} requests`,
     `  Started:    ${job.startedAt ?? 'not yet'}${job.finishedAt ? `; ended ${job.finishedAt}` : ''}`,
   ];
   for (const [code, count] of Object.entries(job.journal.skippedByCode)) {

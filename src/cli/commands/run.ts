@@ -46,6 +46,7 @@ const RunArgs = z.object({
   dryRun: z.boolean().optional(),
   checkExisting: z.boolean().optional(),
   restart: z.boolean().optional(),
+  sendAll: z.boolean().optional(),
   json: z.boolean().optional(),
   delimiter: DelimiterOption.optional(),
   encoding: EncodingOption.optional(),
@@ -79,6 +80,10 @@ export function registerRunCommand(program: Command): void {
     .option('--dry-run', 'check everything and say what would be created or updated; write nothing')
     .option('--check-existing', 'with --dry-run: ask Crisp which contacts exist (one read each)')
     .option('--restart', 'start a new import even if an unfinished one exists for this file')
+    .option(
+      '--send-all',
+      'send every row, even rows whose contact is what this app last wrote to the website (for instance after profiles were deleted in Crisp)',
+    )
     .option('--json', 'print one JSON object at the end instead of text')
     .option('--delimiter <char>', 'column separator: , ; tab | (default: detected)')
     .option(
@@ -276,7 +281,7 @@ async function runImport(args: RunArgs): Promise<number> {
       job = existing;
       out.say(
         `Resuming import ${job.id}: ${job.counters.read} rows already done ` +
-          `(${job.counters.created} created, ${job.counters.updated} updated, ${job.counters.skipped} skipped, ${job.counters.failed} failed).`,
+          `(${job.counters.created} created, ${job.counters.updated} updated, ${job.counters.unchanged} unchanged, ${job.counters.skipped} skipped, ${job.counters.failed} failed).`,
       );
     } else {
       job = await newJob();
@@ -303,6 +308,7 @@ async function runImport(args: RunArgs): Promise<number> {
           dryRun,
           checkExisting: args.checkExisting === true,
           formatOverrides: overrides,
+          sendAll: args.sendAll === true,
         },
       });
     }
@@ -426,6 +432,8 @@ async function chooseMapping(
 function describeOutcome(o: RowOutcomeRecord & { contact: ContactProfile | null }): string {
   if (o.outcome === 'skipped') return `skipped (${o.column ? `${o.column}: ` : ''}${o.reason})`;
   if (o.outcome === 'failed') return `failed (${o.reason})`;
+  if (o.outcome === 'unchanged')
+    return `unchanged (${o.contact?.email ?? 'this contact'} is what this app last wrote to the website; nothing to send)`;
   const c = o.contact;
   if (!c) return o.outcome === 'created' ? 'would create' : 'would update';
   const details = [
@@ -447,6 +455,7 @@ function progressLine(p: ImportJobProgress, dryRun: boolean): string {
     `${c.read} rows`,
     `${c.created} ${dryRun ? 'to create' : 'created'}`,
     `${c.updated} ${dryRun ? 'to update' : 'updated'}`,
+    ...(c.unchanged > 0 ? [`${c.unchanged} unchanged`] : []),
     `${c.skipped} skipped`,
     `${c.failed} failed`,
   ];
@@ -508,6 +517,7 @@ async function report(
         updated: c.updated,
         skipped: c.skipped,
         failed: c.failed,
+        unchanged: c.unchanged,
         requests: c.requests,
         skippedByCode: job.journal.skippedByCode,
         failedByReason: job.journal.failedByReason,

@@ -57,6 +57,20 @@ export type ContactOutcome =
   | { kind: 'updated'; peopleId: string | null; requests: number }
   | { kind: 'failed'; reason: string; retryable: boolean; requests: number };
 
+/** A part of a profile that is written on its own terms (see change-ledger/contact-digest.ts). */
+export type ProfilePart = 'profile' | 'segments' | 'data';
+
+/**
+ * How to write a contact, as the planner decided:
+ * - 'upsert': create or update, finding out which (create first or look up first, by what Crisp
+ *   answered so far); `exists`: this app wrote the profile before, so look it up first;
+ * - 'update-parts': this app wrote the profile and only these parts changed since: custom data
+ *   alone is one PATCH people/data, the profile or segments a read and an update. A profile that
+ *   is gone from Crisp is created again.
+ */
+export type ContactWritePlan =
+  { kind: 'upsert'; exists?: boolean } | { kind: 'update-parts'; parts: readonly ProfilePart[] };
+
 export interface ContactSenderOptions {
   rate?: RateController;
   budget?: QuotaBudget;
@@ -170,7 +184,10 @@ export class ContactSender {
    * updated or failed); stays pending while the sender is paused. Rejects only with
    * SenderClosedError when `close()` is called first.
    */
-  async send(contact: ContactProfile): Promise<ContactOutcome> {
+  async send(
+    contact: ContactProfile,
+    plan: ContactWritePlan = { kind: 'upsert' },
+  ): Promise<ContactOutcome> {
     if (this.requests.closed) throw new SenderClosedError();
     const email = contact.email.trim().toLowerCase();
     const attempt = newRequestTally();
@@ -182,7 +199,11 @@ export class ContactSender {
     }
     const outcome = await this.withEmailLock(email, async () => {
       try {
-        return await this.upsert(attempt, { ...contact, email });
+        const normalized = { ...contact, email };
+        if (plan.kind === 'update-parts')
+          return await this.updateParts(attempt, normalized, plan.parts);
+        if (plan.exists) return await this.lookUpFirst(attempt, normalized);
+        return await this.upsert(attempt, normalized);
       } catch (error) {
         if (error instanceof SenderClosedError || this.requests.closed)
           throw new SenderClosedError();
@@ -259,6 +280,42 @@ export class ContactSender {
       this.probe = null;
       finished();
     }
+  }
+
+  /** A profile this app wrote before: read it (unless this import just wrote it), then update. */
+  private async lookUpFirst(
+    attempt: RequestTally,
+    contact: ContactProfile,
+  ): Promise<ContactOutcome> {
+    const known =
+      this.written.get(contact.email) ?? (await this.readProfile(attempt, contact.email));
+    if (known) return this.update(attempt, contact, known, 'updated');
+    return this.create(attempt, contact, true);
+  }
+
+  /** Only the parts that changed since this app wrote the profile. */
+  private async updateParts(
+    attempt: RequestTally,
+    contact: ContactProfile,
+    parts: readonly ProfilePart[],
+  ): Promise<ContactOutcome> {
+    if (parts.includes('profile') || parts.includes('segments')) {
+      // Merged with what Crisp holds now: segments added there since are kept.
+      const known =
+        this.written.get(contact.email) ?? (await this.readProfile(attempt, contact.email));
+      if (!known) return this.create(attempt, contact, true);
+      const changed = parts.includes('data') ? contact : withoutData(contact);
+      return this.update(attempt, changed, known, 'updated');
+    }
+    if (!parts.includes('data')) return { kind: 'updated', peopleId: null, requests: 0 };
+    try {
+      await this.writeData(attempt, contact, contact.email, false);
+    } catch (error) {
+      if (!(error instanceof CrispRequestError && error.kind === 'not_found')) throw error;
+      // Deleted in Crisp since: create it again, as a full import would.
+      return this.create(attempt, contact, true);
+    }
+    return { kind: 'updated', peopleId: null, requests: attempt.requests };
   }
 
   /** An email this import has not written yet. */
@@ -464,6 +521,11 @@ export class ContactSender {
       if (this.locks.get(email) === tail) this.locks.delete(email);
     }
   }
+}
+
+/** The contact without its custom data (its data part is unchanged: nothing to write). */
+function withoutData(contact: ContactProfile): ContactProfile {
+  return { ...contact, data: {}, clearedDataKeys: [] };
 }
 
 function toKnown(profile: PeopleProfile): KnownProfile {

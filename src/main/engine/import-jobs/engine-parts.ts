@@ -24,6 +24,7 @@ import {
   QuotaBudget,
   QuotaBudgetState,
   RateController,
+  type ContactWritePlan,
   type NetworkPolicy,
   type RetryPolicy,
   type SenderState,
@@ -217,8 +218,12 @@ class CrispJobSender implements JobContactSender {
     return new CrispJobSender(sender, client, budget, job, options);
   }
 
-  send(contact: ContactProfile): Promise<SendOutcome> {
-    return this.sender.send(contact);
+  send(
+    contact: ContactProfile,
+    _signal: AbortSignal,
+    plan?: ContactWritePlan,
+  ): Promise<SendOutcome> {
+    return this.sender.send(contact, plan);
   }
 
   condition(): SenderCondition {

@@ -4,6 +4,7 @@
  * are bound in engine-parts.ts; tests of the run loop may pass their own.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
+import type { ContactWritePlan } from '../contact-sending';
 import type { RowIssue } from '../../../shared/row-issue';
 import type { ImportJobRecord, ResumePoint } from './job-record';
 
@@ -66,7 +67,7 @@ export interface JobContactSender {
    * may reject when `signal` aborts. While the quota is spent or the connection refused, it
    * waits instead of failing rows, and says so through `onCondition`.
    */
-  send(contact: ContactProfile, signal: AbortSignal): Promise<SendOutcome>;
+  send(contact: ContactProfile, signal: AbortSignal, plan?: ContactWritePlan): Promise<SendOutcome>;
   condition(): SenderCondition;
   onCondition(listener: (condition: SenderCondition) => void): () => void;
   quota(): QuotaView;

@@ -17,12 +17,13 @@ import { EventEmitter } from 'node:events';
 import { access } from 'node:fs/promises';
 import type { ContactProfile } from '../../../shared/contact-profile';
 import type { RowIssue } from '../../../shared/row-issue';
+import type { ChangeLedger } from '../change-ledger';
+import { ContactPlanner } from '../contact-planning';
 import { assertJobFileUnchanged } from './import-job-setup';
 import type {
   ImportJobParts,
   JobContactSender,
   SenderCondition,
-  SendOutcome,
   SourceRecord,
 } from './import-job-parts';
 import {
@@ -43,6 +44,8 @@ import {
 import { assertTransition, describeJobState, isResumableState, JobStateError } from './job-state';
 import type { ImportJobStore } from './job-store';
 import { RowJournal, type RowJournalOptions, type RowOutcomeRecord } from './row-journal';
+import { openWebsiteLedger } from './ledger-journals';
+import { RowDispatcher } from './row-dispatcher';
 import { RowWatermark } from './row-watermark';
 import { acquireWebsiteLock, LockWaitAbortedError, type WebsiteLock } from './website-lock';
 
@@ -80,10 +83,19 @@ export interface ImportJobRunnerOptions {
   store: ImportJobStore;
   jobId: string;
   parts: ImportJobParts;
-  /** Contacts being sent at once, at most. Default 32. */
+  /** Contacts (groups of rows of one email) being sent at once, at most. Default 32. */
   maxInFlight?: number;
-  /** Rows read whose outcome is not durable yet, at most (bounds memory). Default 4096. */
+  /**
+   * Rows read whose outcome is not durable yet, at most (bounds memory). Default 4096, and at
+   * least the window and the held rows plus room for the rows in flight.
+   */
   maxUnsettled?: number;
+  /** Rows read ahead and grouped by email before they are sent. Default 5,000. */
+  windowRows?: number;
+  /** Unchanged rows held for their email's later rows, at most. Default 5,000. */
+  maxHeldRows?: number;
+  /** How often the change ledger is saved while sending. Default 60 s. */
+  ledgerSaveIntervalMs?: number;
   /** Least time between two progress events. Default 100 ms. */
   progressIntervalMs?: number;
   /** How long a pause or cancel waits for rows in flight before leaving them to the resume. Default 5 s. */
@@ -100,6 +112,13 @@ export interface ImportJobRunnerOptions {
 
 type StopRequest = 'pause' | 'cancel' | 'waiting' | null;
 
+/** How a run ended: the job's next state, in plain words, and why when it is a problem. */
+interface RunEnd {
+  state: ImportJobState;
+  message: string | null;
+  problem: ImportJobRecord['problem'];
+}
+
 export interface ImportJobRunnerEvents {
   state: [ImportJobStateEvent];
   progress: [ImportJobProgress];
@@ -115,6 +134,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   private readonly parts: ImportJobParts;
   private readonly maxInFlight: number;
   private readonly maxUnsettled: number;
+  private readonly windowRows: number;
+  private readonly maxHeldRows: number;
   private readonly progressIntervalMs: number;
   private readonly stopGraceMs: number;
   private readonly saveIntervalMs: number;
@@ -128,8 +149,12 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   private journal: RowJournal | null = null;
   private sender: JobContactSender | null = null;
   private log: ImportLog | null = null;
-  private inFlight = 0;
-  private slotWaiters: Array<() => void> = [];
+  private dispatcher: RowDispatcher | null = null;
+  private ledger: ChangeLedger | null = null;
+  private ledgerSaving: Promise<void> | null = null;
+  private ledgerTimer: NodeJS.Timeout | null = null;
+  /** Why every row is sent in this run (send all, or another import wrote since a pause). */
+  private sendAllReason: string | null = null;
   private lastOffset = 0;
   private rateSamples: Array<{ at: number; read: number }> = [];
   private lastProgressAt = 0;
@@ -145,7 +170,13 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     this.store = options.store;
     this.parts = options.parts;
     this.maxInFlight = Math.max(1, options.maxInFlight ?? 32);
-    this.maxUnsettled = Math.max(this.maxInFlight, options.maxUnsettled ?? 4096);
+    this.windowRows = Math.max(1, options.windowRows ?? 5_000);
+    this.maxHeldRows = Math.max(1, options.maxHeldRows ?? 5_000);
+    // The window and the held rows are unsettled: the room always has space beyond them.
+    this.maxUnsettled = Math.max(
+      options.maxUnsettled ?? 4096,
+      this.windowRows + this.maxHeldRows + 4 * this.maxInFlight,
+    );
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
     this.stopGraceMs = options.stopGraceMs ?? 5000;
     this.saveIntervalMs = options.saveIntervalMs ?? 1000;
@@ -178,13 +209,112 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     if (!this.runPromise) return this.store.load(this.jobId);
     if (this.stop !== 'cancel') this.stop = kind;
     this.abort.abort();
-    this.wakeSlotWaiters();
+    this.dispatcher?.wake();
     return this.runPromise;
   }
 
   // -------------------------------------------------------------------------------------------
 
   private async runOnce(): Promise<ImportJobRecord> {
+    const turn = await this.takeTurn();
+    if ('ended' in turn) return turn.ended;
+    const { lock } = turn;
+    let job = turn.job;
+    const resuming = job.journal.bytes > 0 || job.startedAt !== null;
+    const paths = this.store.paths(job.id);
+
+    // The sender is built while the journal is read (it reads its own small files).
+    const senderReady = this.parts.createSender(job).then(
+      (created) => ({ created, error: null as unknown }),
+      (error: unknown) => ({ created: null, error }),
+    );
+    let journal: RowJournal;
+    try {
+      journal = await this.openJournal(paths.journal, job);
+    } catch (error) {
+      const ready = await senderReady;
+      await ready.created?.close().catch(() => undefined);
+      await lock?.release();
+      throw error;
+    }
+    job = this.update({
+      counters: { ...journal.replayState.counters },
+      journal: journal.snapshot(),
+    });
+
+    let sender: JobContactSender | null = null;
+    let end: RunEnd;
+    try {
+      const ready = await senderReady;
+      if (!ready.created) throw ready.error;
+      sender = ready.created;
+      this.sender = sender;
+      const start: ResumePoint = journal.replayState.resumePoint ?? {
+        offset: job.layout.dataStartOffset,
+        row: job.layout.dataStartRow,
+      };
+      this.lastOffset = start.offset;
+      this.sessionStart = { at: Date.now(), offset: start.offset, read: job.counters.read };
+      const watermark = new RowWatermark(journal.replayState.resumePoint);
+      journal.setMarkProvider(() => watermark.current());
+
+      const startText = resuming
+        ? `Resuming import ${job.id} at row ${start.row} (byte ${start.offset}); ${job.counters.read} rows were already done.`
+        : `Starting import ${job.id} of ${job.file.path} to website ${job.websiteId}${job.options.dryRun ? ' (dry run: nothing is written)' : ''}.`;
+      this.log!.info(startText);
+      if (resuming) this.emit('notice', startText);
+      const startedAt = job.startedAt ?? new Date().toISOString();
+      job = this.update({ startedAt, problem: null });
+      this.ledger = await this.openLedger(job, resuming);
+      this.setState('running', null);
+      this.followSender(sender);
+      this.startTimers();
+
+      const dispatcher = this.dispatcherFor(job, journal, watermark, sender);
+      this.dispatcher = dispatcher;
+      const readerError = await this.pumpRows(job, start, journal, watermark, dispatcher);
+      // Let rows in flight finish; on a stop, only for a while (what is left is re-sent on resume).
+      await dispatcher.settle(this.stop ? this.stopGraceMs : undefined);
+      try {
+        await journal.flush();
+      } catch (error) {
+        this.journalProblem ??= error as Error;
+      }
+      end = this.endOfRun(job, journal, watermark, sender, readerError);
+    } catch (error) {
+      await this.cleanup(sender, lock, journal, false);
+      this.job = this.update({
+        counters: { ...journal.replayState.counters },
+        journal: journal.snapshot(),
+      });
+      await this.store.save(this.job);
+      throw error;
+    }
+
+    await this.cleanup(sender, lock, journal, end.state === 'completed');
+    this.update({
+      counters: { ...journal.replayState.counters },
+      journal: journal.snapshot(),
+      waitingUntil: end.state === 'waiting_for_quota' ? (this.job?.waitingUntil ?? null) : null,
+      problem: end.problem,
+      finishedAt: isFinishedJobState(end.state) ? new Date().toISOString() : null,
+    });
+    this.setState(end.state, end.message);
+    this.log?.info(end.message ?? describeJobState(end.state));
+    await this.writeOutputs(isFinishedJobState(end.state));
+    this.emitProgress();
+    await this.log?.flush();
+    return this.job!;
+  }
+
+  /**
+   * Loads the job, opens its log, checks its file and waits for the website's send lock (one
+   * sender per website, across processes), then reads the job again (another process may have
+   * advanced or finished it while we waited). Ends early when stopped while waiting.
+   */
+  private async takeTurn(): Promise<
+    { job: ImportJobRecord; lock: WebsiteLock | null } | { ended: ImportJobRecord }
+  > {
     let job = await this.loadRunnable();
     this.parts.prepare?.(job);
     // The file check runs while the website lock is taken (both mostly wait on the disk).
@@ -194,15 +324,12 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       fileProblem = error;
       fileCheckFailed.abort();
     });
-    const paths = this.store.paths(job.id);
-    this.log = new ImportLog(paths.log);
+    this.log = new ImportLog(this.store.paths(job.id).log);
     for (const secret of this.options.secrets ?? []) this.log.addSecret(secret);
 
-    // One sender per website, across processes: wait for our turn first, then read the job again
-    // (another process may have advanced or finished it while we waited).
     let lock: WebsiteLock | null = null;
-    let waitedForLock = false;
     if (!job.options.dryRun) {
+      let waitedForLock = false;
       try {
         lock = await acquireWebsiteLock(this.store.stateDir, job.websiteId, job.id, {
           signal: AbortSignal.any([this.abort.signal, fileCheckFailed.signal]),
@@ -221,10 +348,12 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
         await fileCheck;
         if (fileProblem) throw fileProblem;
         if (!(error instanceof LockWaitAbortedError)) throw error;
-        if (this.stop === 'cancel') return cancelImportJob(this.store, this.jobId, this.parts);
+        if (this.stop === 'cancel') {
+          return { ended: await cancelImportJob(this.store, this.jobId, this.parts) };
+        }
         this.setState('paused', 'Paused before it started sending.');
         await this.saveSoon();
-        return this.job!;
+        return { ended: this.job! };
       }
       if (waitedForLock) {
         try {
@@ -240,239 +369,219 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       await lock?.release();
       throw fileProblem;
     }
-    const resuming = job.journal.bytes > 0 || job.startedAt !== null;
+    return { job, lock };
+  }
 
-    // The sender is built while the journal is read (it reads its own small files).
-    const senderReady = this.parts.createSender(job).then(
-      (created) => ({ created, error: null as unknown }),
-      (error: unknown) => ({ created: null, error }),
-    );
-    let journal: RowJournal;
-    try {
-      const opened = await RowJournal.open(paths.journal, job.journal, this.options.journal);
-      journal = opened.journal;
-      for (const note of opened.notes) {
-        this.log.warn(note);
-        this.emit('notice', note);
-      }
-    } catch (error) {
-      const ready = await senderReady;
-      await ready.created?.close().catch(() => undefined);
-      await lock?.release();
-      throw error;
+  private async openJournal(path: string, job: ImportJobRecord): Promise<RowJournal> {
+    const opened = await RowJournal.open(path, job.journal, this.options.journal);
+    for (const note of opened.notes) {
+      this.log!.warn(note);
+      this.emit('notice', note);
     }
-    this.journal = journal;
-    job = this.update({
-      counters: { ...journal.replayState.counters },
-      journal: journal.snapshot(),
-    });
+    this.journal = opened.journal;
+    return opened.journal;
+  }
 
-    let sender: JobContactSender | null = null;
-    let endState: ImportJobState;
-    let endMessage: string | null;
-    let problem: ImportJobRecord['problem'] = null;
+  /**
+   * The website's change ledger, with every journal folded in; null when it cannot be read (then
+   * every row is sent, which is correct, only dearer). A dry run reads it without writing.
+   */
+  private async openLedger(job: ImportJobRecord, resuming: boolean): Promise<ChangeLedger | null> {
+    const dryRun = job.options.dryRun;
     try {
-      const ready = await senderReady;
-      if (!ready.created) throw ready.error;
-      sender = ready.created;
-      this.sender = sender;
-      const mapper = this.parts.compileMapper(job);
-      const source = this.parts.openSource(job);
-
-      const start: ResumePoint = journal.replayState.resumePoint ?? {
-        offset: job.layout.dataStartOffset,
-        row: job.layout.dataStartRow,
-      };
-      this.lastOffset = start.offset;
-      this.sessionStart = { at: Date.now(), offset: start.offset, read: job.counters.read };
-      const watermark = new RowWatermark(journal.replayState.resumePoint);
-      journal.setMarkProvider(() => watermark.current());
-
-      const startText = resuming
-        ? `Resuming import ${job.id} at row ${start.row} (byte ${start.offset}); ${job.counters.read} rows were already done.`
-        : `Starting import ${job.id} of ${job.file.path} to website ${job.websiteId}${job.options.dryRun ? ' (dry run: nothing is written)' : ''}.`;
-      this.log.info(startText);
-      if (resuming) this.emit('notice', startText);
-      this.update({ startedAt: job.startedAt ?? new Date().toISOString(), problem: null });
-      this.setState('running', null);
-      this.followSender(sender);
-      this.startTimers();
-
-      const pending = new Set<Promise<void>>();
-      const emailChains = new Map<string, Promise<void>>();
-      let readerError: Error | null = null;
-      let firstSent = false;
-
-      const track = (work: Promise<void>): void => {
-        const tracked = work.finally(() => {
-          pending.delete(tracked);
-          this.wakeSlotWaiters();
-        });
-        pending.add(tracked);
-      };
-
-      const record = (entry: RowOutcomeRecord, contact: ContactProfile | null = null): void => {
-        track(
-          journal.append(entry).then(
-            () => {
-              watermark.settle(entry.row);
-              if (this.listenerCount('outcome') > 0) this.emit('outcome', { ...entry, contact });
-              this.maybeEmitProgress();
-            },
-            (error: Error) => {
-              this.journalProblem ??= error;
-              this.requestInternalStop();
-            },
-          ),
-        );
-      };
-
-      const sendRow = (rec: SourceRecord, contact: ContactProfile): void => {
-        const previous = emailChains.get(contact.email) ?? Promise.resolve();
-        this.inFlight++;
-        const work: Promise<void> = previous.then(async () => {
-          if (this.stop) return; // left unsettled: re-sent on resume
-          let outcome: SendOutcome;
-          try {
-            outcome = await sender!.send(contact, this.abort.signal);
-          } catch (error) {
-            if (this.stop || this.abort.signal.aborted) return;
-            outcome = {
-              kind: 'failed',
-              reason: `Sending failed unexpectedly: ${(error as Error).message}`,
-              retryable: true,
-              requests: 0,
-            };
-          }
-          record(outcomeRecord(rec, outcome), contact);
-        });
-        const chained = work
-          .catch(() => undefined)
-          .finally(() => {
-            this.inFlight--;
-          });
-        emailChains.set(contact.email, chained);
-        void chained.then(() => {
-          if (emailChains.get(contact.email) === chained) emailChains.delete(contact.email);
-        });
-        track(chained);
-      };
-
-      try {
-        outer: for await (const batch of source.read(start, this.abort.signal)) {
-          for (const rec of batch) {
-            if (this.stop) break outer;
-            if (journal.isRecorded(rec.row)) continue;
-            while (
-              (this.inFlight >= this.maxInFlight || watermark.pendingCount >= this.maxUnsettled) &&
-              !this.stop
-            ) {
-              await this.slotFreed();
-            }
-            if (this.stop) break outer;
-            watermark.register(rec.row, rec.offset);
-            this.lastOffset = rec.offset;
-            const readerIssue = firstError(rec.issues);
-            if (readerIssue) {
-              record(skippedRecord(rec, readerIssue));
-              continue;
-            }
-            const mapped = mapper.mapRow(rec.fields, rec.row);
-            if (!mapped.contact) {
-              const issue = firstError(mapped.issues) ?? {
-                row: rec.row,
-                severity: 'error' as const,
-                code: 'row_not_importable',
-                message: 'This row cannot be imported.',
-              };
-              record(skippedRecord(rec, issue));
-              continue;
-            }
-            sendRow(rec, mapped.contact);
-            if (!firstSent) {
-              // Let the first request leave before mapping more rows: a resume shows it is alive at once.
-              firstSent = true;
-              await new Promise((resolve) => setImmediate(resolve));
-            }
-          }
-        }
-      } catch (error) {
-        if (!this.stop) readerError = error as Error;
-      }
-
-      // Let rows in flight finish; on a stop, only for a while (what is left is re-sent on resume).
-      const settleAll = Promise.allSettled([...pending]);
-      if (this.stop) {
-        await Promise.race([settleAll, delay(this.stopGraceMs)]);
-      } else {
-        await settleAll;
-      }
-      try {
-        await journal.flush();
-      } catch (error) {
-        this.journalProblem ??= error as Error;
-      }
-
-      const counters = journal.replayState.counters;
-      if (this.journalProblem) {
-        endState = 'paused';
-        endMessage = this.journalProblem.message;
-        problem = { code: 'journal_write_failed', message: this.journalProblem.message };
-      } else if (readerError) {
-        endState = 'failed';
-        endMessage = `The file could not be read to the end: ${readerError.message}`;
-        problem = {
-          code: (readerError as { code?: string }).code ?? 'file_unreadable',
-          message: endMessage,
-        };
-      } else if (this.stop === 'cancel') {
-        endState = 'cancelled';
-        endMessage =
-          `Cancelled. What was done stays done: ${counters.created} created and ${counters.updated} updated ` +
-          `in Crisp, ${counters.skipped} skipped, ${counters.failed} failed.`;
-      } else if (this.stop === 'pause') {
-        endState = 'paused';
-        endMessage = `Paused at row ${journal.replayState.resumePoint?.row ?? start.row}. Resume to continue where it stopped.`;
-      } else if (this.stop === 'waiting') {
-        const condition = sender.condition();
-        endState = condition.state === 'sending' ? 'paused' : condition.state;
-        endMessage = condition.state === 'sending' ? 'Paused.' : condition.message;
-        if (condition.state === 'waiting_for_connection' && condition.problem) {
-          problem = { code: condition.problem, message: condition.message };
-        }
-      } else if (watermark.pendingCount > 0) {
-        endState = 'paused';
-        endMessage = `${watermark.pendingCount} rows have no outcome yet; resume to send them.`;
-      } else {
-        endState = 'completed';
-        endMessage = job.options.dryRun
-          ? `Dry run done: ${counters.created} would be created, ${counters.updated} updated, ${counters.skipped} skipped.`
-          : `Done: ${counters.created} created, ${counters.updated} updated, ${counters.skipped} skipped, ${counters.failed} failed.`;
-      }
-    } catch (error) {
-      await this.cleanup(sender, lock);
-      this.job = this.update({
-        counters: { ...journal.replayState.counters },
-        journal: journal.snapshot(),
+      const ledger = await openWebsiteLedger({
+        store: this.store,
+        websiteId: job.websiteId,
+        apiUrl: job.apiUrl,
+        writable: !dryRun,
       });
-      await this.store.save(this.job);
-      throw error;
+      const lastRun = ledger.lastRunJob;
+      if (!dryRun) await ledger.beginRun(job.id, job.startedAt ?? job.createdAt);
+      this.sendAllReason = job.options.sendAll
+        ? 'every row is sent (send all)'
+        : resuming && lastRun !== null && lastRun !== job.id
+          ? `import ${lastRun} wrote to this website since this import paused, so every row left is sent`
+          : null;
+      if (this.sendAllReason && !job.options.sendAll)
+        this.log?.info(`Note: ${this.sendAllReason}.`);
+      return ledger;
+    } catch (error) {
+      this.log?.warn(
+        `What this app wrote to the website before could not be read (${(error as Error).message}); every row is sent.`,
+      );
+      return null;
     }
+  }
 
-    await this.cleanup(sender, lock);
-    this.update({
-      counters: { ...journal.replayState.counters },
-      journal: journal.snapshot(),
-      waitingUntil: endState === 'waiting_for_quota' ? (this.job?.waitingUntil ?? null) : null,
-      problem,
-      finishedAt: isFinishedJobState(endState) ? new Date().toISOString() : null,
+  private dispatcherFor(
+    job: ImportJobRecord,
+    journal: RowJournal,
+    watermark: RowWatermark,
+    sender: JobContactSender,
+  ): RowDispatcher {
+    const startedAt = job.startedAt ?? job.createdAt;
+    const ledger = this.ledger;
+    const planner = new ContactPlanner({
+      ledger,
+      jobId: job.id,
+      startedAt,
+      emptyCells: job.mapping.emptyCells,
+      sendAll: this.sendAllReason !== null,
+      maxHeldRows: this.maxHeldRows,
     });
-    this.setState(endState, endMessage);
-    this.log?.info(endMessage ?? describeJobState(endState));
-    await this.writeOutputs(isFinishedJobState(endState));
-    this.emitProgress();
-    await this.log?.flush();
-    return this.job!;
+    return new RowDispatcher({
+      journal,
+      watermark,
+      sender,
+      planner,
+      ledger: ledger && !job.options.dryRun ? { ledger, jobId: job.id, startedAt } : null,
+      maxInFlight: this.maxInFlight,
+      windowRows: this.windowRows,
+      signal: this.abort.signal,
+      onRecorded: (entry, contact) => {
+        if (this.listenerCount('outcome') > 0) this.emit('outcome', { ...entry, contact });
+        this.maybeEmitProgress();
+      },
+      onJournalError: (error) => {
+        this.journalProblem ??= error;
+        this.requestInternalStop();
+      },
+    });
+  }
+
+  /**
+   * Reads rows in file order from `start`, passes over those the journal already has, records
+   * rows that cannot be imported and hands the others to the dispatcher. Resolves with the
+   * reader's error, if the file could not be read to the end.
+   */
+  private async pumpRows(
+    job: ImportJobRecord,
+    start: ResumePoint,
+    journal: RowJournal,
+    watermark: RowWatermark,
+    dispatcher: RowDispatcher,
+  ): Promise<Error | null> {
+    const mapper = this.parts.compileMapper(job);
+    const source = this.parts.openSource(job);
+    try {
+      outer: for await (const batch of source.read(start, this.abort.signal)) {
+        for (const rec of batch) {
+          if (this.stop) break outer;
+          if (journal.isRecorded(rec.row)) continue;
+          while (watermark.pendingCount >= this.maxUnsettled && !this.stop) {
+            await this.unsettledBelowMax(watermark, dispatcher);
+          }
+          if (this.stop) break outer;
+          watermark.register(rec.row, rec.offset);
+          this.lastOffset = rec.offset;
+          const readerIssue = firstError(rec.issues);
+          if (readerIssue) {
+            dispatcher.skip(skippedRecord(rec, readerIssue));
+            continue;
+          }
+          const mapped = mapper.mapRow(rec.fields, rec.row);
+          if (!mapped.contact) {
+            const issue = firstError(mapped.issues) ?? {
+              row: rec.row,
+              severity: 'error' as const,
+              code: 'row_not_importable',
+              message: 'This row cannot be imported.',
+            };
+            dispatcher.skip(skippedRecord(rec, issue));
+            continue;
+          }
+          await dispatcher.add({ row: rec.row, offset: rec.offset, contact: mapped.contact });
+        }
+      }
+      if (!this.stop) await dispatcher.finish();
+      return null;
+    } catch (error) {
+      return this.stop ? null : (error as Error);
+    }
+  }
+
+  /**
+   * Waits for rows to settle. The room holds the window and the held rows with space to spare
+   * (see the constructor); should they fill it anyway, the window leaves at once.
+   */
+  private async unsettledBelowMax(
+    watermark: RowWatermark,
+    dispatcher: RowDispatcher,
+  ): Promise<void> {
+    const before = watermark.pendingCount;
+    await Promise.race([dispatcher.settle(50), this.stopped()]);
+    if (watermark.pendingCount >= before && dispatcher.inFlight === 0 && !this.stop) {
+      await dispatcher.flushWindow();
+    }
+  }
+
+  private stopped(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.abort.signal.aborted) resolve();
+      else this.abort.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+
+  /** How the run ends, from what stopped it (or did not). */
+  private endOfRun(
+    job: ImportJobRecord,
+    journal: RowJournal,
+    watermark: RowWatermark,
+    sender: JobContactSender,
+    readerError: Error | null,
+  ): RunEnd {
+    const counters = journal.replayState.counters;
+    if (this.journalProblem) {
+      const message = this.journalProblem.message;
+      return { state: 'paused', message, problem: { code: 'journal_write_failed', message } };
+    }
+    if (readerError) {
+      const message = `The file could not be read to the end: ${readerError.message}`;
+      const code = (readerError as { code?: string }).code ?? 'file_unreadable';
+      return { state: 'failed', message, problem: { code, message } };
+    }
+    if (this.stop === 'cancel') {
+      return {
+        state: 'cancelled',
+        message:
+          `Cancelled. What was done stays done: ${counters.created} created and ${counters.updated} updated ` +
+          `in Crisp, ${counters.skipped} skipped, ${counters.failed} failed.`,
+        problem: null,
+      };
+    }
+    if (this.stop === 'pause') {
+      const row = journal.replayState.resumePoint?.row ?? job.layout.dataStartRow;
+      return {
+        state: 'paused',
+        message: `Paused at row ${row}. Resume to continue where it stopped.`,
+        problem: null,
+      };
+    }
+    if (this.stop === 'waiting') {
+      const condition = sender.condition();
+      if (condition.state === 'sending')
+        return { state: 'paused', message: 'Paused.', problem: null };
+      const problem =
+        condition.state === 'waiting_for_connection' && condition.problem
+          ? { code: condition.problem, message: condition.message }
+          : null;
+      return { state: condition.state, message: condition.message, problem };
+    }
+    if (watermark.pendingCount > 0) {
+      return {
+        state: 'paused',
+        message: `${watermark.pendingCount} rows have no outcome yet; resume to send them.`,
+        problem: null,
+      };
+    }
+    const unchanged = counters.unchanged > 0 ? `, ${counters.unchanged} unchanged` : '';
+    return {
+      state: 'completed',
+      message: job.options.dryRun
+        ? `Dry run done: ${counters.created} would be created, ${counters.updated} updated${unchanged}, ${counters.skipped} skipped.`
+        : `Done: ${counters.created} created, ${counters.updated} updated${unchanged}, ${counters.skipped} skipped, ${counters.failed} failed.`,
+      problem: null,
+    };
   }
 
   /** The job from disk, if it may run now. */
@@ -483,13 +592,37 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     return job;
   }
 
-  private async cleanup(sender: JobContactSender | null, lock: WebsiteLock | null): Promise<void> {
+  private async cleanup(
+    sender: JobContactSender | null,
+    lock: WebsiteLock | null,
+    journal: RowJournal,
+    completed: boolean,
+  ): Promise<void> {
     this.stopTimers();
     this.abort.abort();
-    this.wakeSlotWaiters();
+    this.dispatcher?.wake();
     if (sender) await sender.close().catch(() => undefined);
+    await this.saveLedger(journal, completed);
     if (this.journal) await this.journal.close().catch(() => undefined);
     if (lock) await lock.release().catch(() => undefined);
+  }
+
+  /** Writes the ledger with what the journal made durable (never for a dry run). */
+  private async saveLedger(journal: RowJournal, completed: boolean): Promise<void> {
+    const ledger = this.ledger;
+    const job = this.job;
+    if (!ledger || !job || job.options.dryRun) return;
+    this.ledgerSaving ??= ledger
+      .save({ jobId: job.id, bytes: journal.snapshot().bytes, completed })
+      .catch((error: unknown) => {
+        this.log?.warn(
+          `What this import wrote could not be remembered yet (${(error as Error).message}); it will be read again from the journal.`,
+        );
+      })
+      .finally(() => {
+        this.ledgerSaving = null;
+      });
+    await this.ledgerSaving;
   }
 
   /** summary.json always; failed-rows.csv when the job has ended (it reads the file again). */
@@ -589,7 +722,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     if (this.stop) return;
     this.stop = kind;
     this.abort.abort();
-    this.wakeSlotWaiters();
+    this.dispatcher?.wake();
   }
 
   private startTimers(): void {
@@ -600,13 +733,23 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       Math.max(250, this.progressIntervalMs),
     );
     this.progressTimer.unref?.();
+    const journal = this.journal;
+    if (this.ledger && journal) {
+      this.ledgerTimer = setInterval(
+        () => void this.saveLedger(journal, false),
+        this.options.ledgerSaveIntervalMs ?? 60_000,
+      );
+      this.ledgerTimer.unref?.();
+    }
   }
 
   private stopTimers(): void {
     if (this.saveTimer) clearInterval(this.saveTimer);
     if (this.progressTimer) clearInterval(this.progressTimer);
+    if (this.ledgerTimer) clearInterval(this.ledgerTimer);
     this.saveTimer = null;
     this.progressTimer = null;
+    this.ledgerTimer = null;
   }
 
   private saving: Promise<void> | null = null;
@@ -677,18 +820,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       rowsPerSecond,
       etaSeconds,
       quota,
-      inFlight: this.inFlight,
+      inFlight: this.dispatcher?.inFlight ?? 0,
     });
-  }
-
-  private slotFreed(): Promise<void> {
-    return new Promise((resolve) => this.slotWaiters.push(resolve));
-  }
-
-  private wakeSlotWaiters(): void {
-    const waiters = this.slotWaiters;
-    this.slotWaiters = [];
-    for (const wake of waiters) wake();
   }
 }
 
@@ -756,35 +889,6 @@ function skippedRecord(rec: SourceRecord, issue: RowIssue): RowOutcomeRecord {
     reason: issue.message,
     requests: 0,
   };
-}
-
-function outcomeRecord(rec: SourceRecord, outcome: SendOutcome): RowOutcomeRecord {
-  if (outcome.kind === 'failed') {
-    return {
-      t: 'row',
-      row: rec.row,
-      at: rec.offset,
-      outcome: 'failed',
-      reason: outcome.reason,
-      retryable: outcome.retryable,
-      requests: outcome.requests,
-    };
-  }
-  return {
-    t: 'row',
-    row: rec.row,
-    at: rec.offset,
-    outcome: outcome.kind,
-    peopleId: outcome.peopleId,
-    requests: outcome.requests,
-  };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    timer.unref?.();
-  });
 }
 
 async function existing(path: string): Promise<string | null> {

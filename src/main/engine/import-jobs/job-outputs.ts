@@ -180,6 +180,10 @@ export interface ImportSummary {
   updated: number;
   skipped: number;
   failed: number;
+  /** Rows whose contact was what this app last wrote to the website: nothing sent. */
+  unchanged: number;
+  /** Every row was sent, unchanged or not (run --send-all). */
+  sendAll: boolean;
   requests: number;
   skippedByCode: Record<string, number>;
   failedByReason: Record<string, number>;
@@ -210,6 +214,8 @@ export function buildSummary(
     updated: c.updated,
     skipped: c.skipped,
     failed: c.failed,
+    unchanged: c.unchanged,
+    sendAll: job.options.sendAll,
     requests: c.requests,
     skippedByCode: job.journal.skippedByCode,
     failedByReason: job.journal.failedByReason,

@@ -44,19 +44,21 @@ export const FileFingerprint = z.object({
 export type FileFingerprint = z.infer<typeof FileFingerprint>;
 
 export const JobCounters = z.object({
-  /** Rows with a recorded outcome (created + updated + skipped + failed). */
+  /** Rows with a recorded outcome (created + updated + skipped + failed + unchanged). */
   read: z.number().int().nonnegative(),
   created: z.number().int().nonnegative(),
   updated: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
   failed: z.number().int().nonnegative(),
+  /** Rows whose contact is exactly what this app last wrote to the website: nothing sent. */
+  unchanged: z.number().int().nonnegative().default(0),
   /** Crisp API requests spent on recorded rows. */
   requests: z.number().int().nonnegative(),
 });
 export type JobCounters = z.infer<typeof JobCounters>;
 
 export function emptyCounters(): JobCounters {
-  return { read: 0, created: 0, updated: 0, skipped: 0, failed: 0, requests: 0 };
+  return { read: 0, created: 0, updated: 0, skipped: 0, failed: 0, unchanged: 0, requests: 0 };
 }
 
 export function emptyJournalSnapshot(): JournalSnapshot {
@@ -123,6 +125,11 @@ export const ImportJobOptions = z.object({
   /** In a dry run: read Crisp to tell "would create" from "would update" (costs requests). */
   checkExisting: z.boolean().default(false),
   formatOverrides: FormatOverrides.default({}),
+  /**
+   * Send every row, even those whose contact is what this app last wrote to the website (for
+   * instance after profiles were deleted in Crisp). What is sent is remembered all the same.
+   */
+  sendAll: z.boolean().default(false),
 });
 export type ImportJobOptions = z.infer<typeof ImportJobOptions>;
 

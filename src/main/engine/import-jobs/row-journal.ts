@@ -6,8 +6,12 @@
  *   {"t":"row","row":12,"at":3456,"outcome":"created","peopleId":"…","requests":1}
  *   {"t":"row","row":13,"at":3501,"outcome":"skipped","code":"email_invalid","reason":"…","requests":0}
  *   {"t":"row","row":14,"at":3560,"outcome":"failed","reason":"…","retryable":true,"requests":3}
+ *   {"t":"row","row":15,"at":3590,"outcome":"unchanged","requests":0,"l":"…"}
  *   {"t":"mark","row":15,"at":3610}
  * `row` is the row number as a spreadsheet shows it, `at` the byte offset where the row starts.
+ * `l` (created, updated, unchanged, failed) is the row's note for the change ledger: which email
+ * occurrence and what was sent (change-ledger/ledger-note.ts); the journal is the ledger's
+ * write-ahead log.
  * A `mark` says every row before `row` has a durable outcome: it is the low watermark a resume
  * seeks to. A mark only ever describes rows made durable by earlier commits, so it never runs ahead
  * of the records it vouches for, even if the machine stops in the middle of a write.
@@ -23,6 +27,7 @@
 import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
+import { LEDGER_NOTE_PATTERN } from '../change-ledger/ledger-note';
 import {
   emptyCounters,
   type JobCounters,
@@ -30,7 +35,7 @@ import {
   type ResumePoint,
 } from './job-record';
 
-export const RowOutcomeKind = z.enum(['created', 'updated', 'skipped', 'failed']);
+export const RowOutcomeKind = z.enum(['created', 'updated', 'skipped', 'failed', 'unchanged']);
 export type RowOutcomeKind = z.infer<typeof RowOutcomeKind>;
 
 const rowBase = {
@@ -39,10 +44,23 @@ const rowBase = {
   at: z.number().int().nonnegative(),
   requests: z.number().int().nonnegative(),
 };
+/** The row's change-ledger note (see change-ledger/ledger-note.ts). */
+const ledgerNote = z.string().regex(LEDGER_NOTE_PATTERN).optional();
 
 export const RowOutcomeRecord = z.discriminatedUnion('outcome', [
-  z.object({ ...rowBase, outcome: z.literal('created'), peopleId: z.string().nullable() }),
-  z.object({ ...rowBase, outcome: z.literal('updated'), peopleId: z.string().nullable() }),
+  z.object({
+    ...rowBase,
+    outcome: z.literal('created'),
+    peopleId: z.string().nullable(),
+    l: ledgerNote,
+  }),
+  z.object({
+    ...rowBase,
+    outcome: z.literal('updated'),
+    peopleId: z.string().nullable(),
+    l: ledgerNote,
+  }),
+  z.object({ ...rowBase, outcome: z.literal('unchanged'), l: ledgerNote }),
   z.object({
     ...rowBase,
     outcome: z.literal('skipped'),
@@ -55,6 +73,7 @@ export const RowOutcomeRecord = z.discriminatedUnion('outcome', [
     outcome: z.literal('failed'),
     reason: z.string(),
     retryable: z.boolean(),
+    l: ledgerNote,
   }),
 ]);
 export type RowOutcomeRecord = z.infer<typeof RowOutcomeRecord>;
@@ -375,6 +394,24 @@ async function replayJournalFile(
   size: number,
   state: JournalReplayState,
 ): Promise<ReplayResult> {
+  const lines = journalRecords(path, from, size);
+  for (;;) {
+    const next = await lines.next();
+    if (next.done) return next.value;
+    applyJournalRecord(state, next.value);
+  }
+}
+
+/**
+ * The valid records from byte `from` to `size`, in order; returns where the last valid record
+ * ends (a torn or unreadable tail is not part of the journal) and how many unreadable lines
+ * were passed over before it.
+ */
+async function* journalRecords(
+  path: string,
+  from: number,
+  size: number,
+): AsyncGenerator<JournalRecord, ReplayResult> {
   if (size <= from) return { validEnd: from, invalidLines: 0 };
   const handle = await open(path, 'r');
   let validEnd = from;
@@ -406,7 +443,7 @@ async function replayJournalFile(
         const lineEnd = lineStart + (nl - start) + 1;
         const record = parseJournalLine(line);
         if (record) {
-          applyJournalRecord(state, record);
+          yield record;
           validEnd = lineEnd;
           invalidLines += pendingInvalid;
           pendingInvalid = 0;
@@ -425,6 +462,29 @@ async function replayJournalFile(
     await handle.close();
   }
   return { validEnd, invalidLines };
+}
+
+/**
+ * The row records of a journal from byte `from` (for the change ledger); returns where the last
+ * valid record ends. A journal that does not exist has none.
+ */
+export async function* readJournalTail(
+  path: string,
+  from: number,
+): AsyncGenerator<RowOutcomeRecord, number> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return from;
+    throw error;
+  }
+  const records = journalRecords(path, from, size);
+  for (;;) {
+    const next = await records.next();
+    if (next.done) return next.value.validEnd;
+    if (next.value.t === 'row') yield next.value;
+  }
 }
 
 function parseJournalLine(line: string): JournalRecord | null {

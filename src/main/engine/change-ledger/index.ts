@@ -1,0 +1,4 @@
+export * from './change-ledger';
+export * from './contact-digest';
+export * from './ledger-note';
+export { LedgerTable, ENTRY_BYTES, MAX_OCCURRENCE, type LedgerEntry } from './ledger-table';

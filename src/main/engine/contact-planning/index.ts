@@ -1,0 +1,3 @@
+export * from './contact-planner';
+export * from './contact-merge';
+export * from './email-group-window';
