@@ -137,6 +137,23 @@ describe('kill -9 and resume', () => {
       for (let i = 1; i < resumedAtRows.length; i++) {
         expect(resumedAtRows[i]!).toBeGreaterThanOrEqual(resumedAtRows[i - 1]!);
       }
+      // What the killed runs wrote is remembered (the journals are the change ledger's log):
+      // importing the same file again, itself killed twice on the way, sends nothing.
+      const stateDir = join(dir, 'kill-state');
+      const before = crisp.requestLog().length;
+      const random = seededRandom(303);
+      for (let kill = 0; kill < 2; kill++) {
+        const run = spawnCli(runArgs(crisp, stateDir), crisp);
+        const timer = setTimeout(() => run.child.kill('SIGKILL'), 300 + random() * 900);
+        await run.done;
+        clearTimeout(timer);
+      }
+      const again = await spawnCli(runArgs(crisp, stateDir), crisp).done;
+      const out = JSON.parse(again.stdout);
+      expect(out).toMatchObject({ state: 'completed', created: 0, updated: 0, failed: 0 });
+      expect(out.unchanged + out.skipped).toBe(ROWS);
+      expect(crisp.requestLog().length - before).toBeLessThanOrEqual(ROWS * 0.01);
+      expect(comparableProfiles(crisp)).toEqual(reference);
     } finally {
       await crisp.close();
     }

@@ -65,6 +65,7 @@ describe('journal replay', () => {
       updated: 0,
       skipped: 1,
       failed: 0,
+      unchanged: 0,
       requests: 1,
     });
     expect(s.skippedByCode).toEqual({ email_missing: 1 });

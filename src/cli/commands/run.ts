@@ -58,6 +58,7 @@ const RunArgs = z.object({
   checkEvery: wholeNumber('--check-every', 1, 86_400).optional(),
   timeout: wholeNumber('--timeout', 100, 600_000).optional(),
   initialRate: wholeNumber('--initial-rate', 1, 100_000).optional(),
+  readAhead: wholeNumber('--read-ahead', 1, 1_000_000).optional(),
 });
 type RunArgs = z.infer<typeof RunArgs>;
 
@@ -113,6 +114,12 @@ export function registerRunCommand(program: Command): void {
     .addOption(new Option('--timeout <ms>', 'HTTP timeout per request').hideHelp())
     .addOption(
       new Option('--initial-rate <n>', 'requests a second per route at the start').hideHelp(),
+    )
+    .addOption(
+      new Option(
+        '--read-ahead <rows>',
+        'rows read ahead and grouped by email before they are sent (default 5000)',
+      ).hideHelp(),
     )
     .addHelpText(
       'after',
@@ -320,6 +327,7 @@ async function runImport(args: RunArgs): Promise<number> {
       parts,
       stopWhenWaiting: args.exitOnWait === true,
       secrets: connection ? [connection.key] : [],
+      ...(args.readAhead !== undefined ? { windowRows: args.readAhead } : {}),
     });
     runner.on('notice', (text) => out.say(text));
     runner.on('state', (event) => {

@@ -75,7 +75,7 @@ export interface ContactPlannerOptions {
   sendAll: boolean;
   /** Held rows, at most. Default 5,000. */
   maxHeldRows?: number;
-  /** Rows planned since the oldest held one, at most. Default 200,000. */
+  /** Rows planned since the oldest held one, at most (the resume point waits on it). Default 100,000. */
   maxHeldLag?: number;
 }
 
@@ -112,7 +112,7 @@ export class ContactPlanner {
     this.ledger = options.ledger;
     this.job = options.ledger ? options.ledger.jobNumber(options.jobId, options.startedAt) : 0;
     this.maxHeldRows = options.maxHeldRows ?? 5_000;
-    this.maxHeldLag = options.maxHeldLag ?? 200_000;
+    this.maxHeldLag = options.maxHeldLag ?? 100_000;
   }
 
   /** Rows held back (unrecorded) until their email's later rows come. */
@@ -160,13 +160,12 @@ export class ContactPlanner {
     const changedEntry = entries[firstChanged];
     if (!changedEntry) {
       // The older import had exactly the rows before this one, all unchanged: they stay as they
-      // are, and only the new rows go (the profile exists: this app wrote it).
+      // are, and only the new rows go (the profile exists if there were rows before: this app
+      // wrote it). An email the ledger does not know at all starts here, with nothing before.
       const before = rows.slice(0, held.length + firstChanged);
       const after = rows.slice(held.length + firstChanged);
-      return {
-        unchanged: before,
-        send: this.sendStep(state, after, { kind: 'upsert', exists: true }),
-      };
+      const exists = noted[firstChanged]!.note!.occurrence > 1;
+      return { unchanged: before, send: this.sendStep(state, after, { kind: 'upsert', exists }) };
     }
     if (rows.length === 1 && noted[0]!.note!.occurrence === 1 && !changedEntry.failed) {
       const onlyRow = !this.entryAt(state, 2);
@@ -203,6 +202,13 @@ export class ContactPlanner {
       steps.push(this.releaseToSend(email, state));
     }
     return steps;
+  }
+
+  /** The oldest held rows, sent whole now (there is no room left to hold them). */
+  releaseOldest(): SendStep | null {
+    const oldest = this.holding.values().next();
+    if (oldest.done) return null;
+    return this.releaseToSend(oldest.value, this.progress.get(oldest.value)!);
   }
 
   /** The file has ended: every held row is sent (the file has fewer rows for its email than the older import). */

@@ -501,8 +501,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   }
 
   /**
-   * Waits for rows to settle. The room holds the window and the held rows with space to spare
-   * (see the constructor); should they fill it anyway, the window leaves at once.
+   * Waits for rows to settle. Should nothing be in flight (the window and the held rows fill the
+   * room), the window leaves, then the oldest held rows: the import always moves on.
    */
   private async unsettledBelowMax(
     watermark: RowWatermark,
@@ -510,9 +510,10 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   ): Promise<void> {
     const before = watermark.pendingCount;
     await Promise.race([dispatcher.settle(50), this.stopped()]);
-    if (watermark.pendingCount >= before && dispatcher.inFlight === 0 && !this.stop) {
-      await dispatcher.flushWindow();
-    }
+    if (watermark.pendingCount < before || this.stop) return;
+    if (dispatcher.inFlight === 0) await dispatcher.relieve();
+    // Always through a timer: a wait that resolves at once must not starve the event loop.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   private stopped(): Promise<void> {

@@ -67,6 +67,7 @@ export function emptyJournalSnapshot(): JournalSnapshot {
     counters: emptyCounters(),
     resumePoint: null,
     recordedAbove: [],
+    recordedRanges: [],
     skippedByCode: {},
     failedByReason: {},
   };
@@ -91,7 +92,12 @@ export const JournalSnapshot = z.object({
   bytes: z.number().int().nonnegative(),
   counters: JobCounters,
   resumePoint: ResumePoint.nullable(),
+  /** Rows at or past the resume point whose outcome is recorded (older files list them here). */
   recordedAbove: z.array(z.number().int().nonnegative()),
+  /** The same as runs of rows, `[first, last]` (a held row far back keeps many rows above it). */
+  recordedRanges: z
+    .array(z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]))
+    .default([]),
   skippedByCode: z.record(z.string(), z.number().int().nonnegative()).default({}),
   failedByReason: z.record(z.string(), z.number().int().nonnegative()).default({}),
 });

@@ -15,6 +15,7 @@ import {
   EmailGroupWindow,
   type ContactPlanner,
   type EmailGroup,
+  type GroupDecision,
   type NotedRow,
   type PlannedRow,
   type SendStep,
@@ -90,9 +91,19 @@ export class RowDispatcher {
     await this.drain();
   }
 
-  /** Every group in the window leaves now (the room for unsettled rows is full). */
+  /** Every group in the window leaves now. */
   async flushWindow(): Promise<void> {
     while (this.window.rows > 0 && !this.stopping) await this.dispatchOldest();
+  }
+
+  /** The room for unsettled rows is full: the window leaves, or else the oldest held rows. */
+  async relieve(): Promise<void> {
+    if (this.window.rows > 0) {
+      await this.flushWindow();
+      return;
+    }
+    const step = this.options.planner.releaseOldest();
+    if (step) this.chain(emailOf(step), () => this.send(step));
   }
 
   /** Resolves when every group dispatched so far is done (or `ms` passed, when given). */
@@ -150,7 +161,27 @@ export class RowDispatcher {
 
   private async plan(group: EmailGroup): Promise<void> {
     const planner = this.options.planner;
-    const decision = planner.plan(group);
+    let decision: GroupDecision;
+    try {
+      decision = planner.plan(group);
+    } catch (error) {
+      // A bug must not lose rows: they fail with the reason, and can be imported again.
+      planner.settled(group.email, true);
+      const reason = `Unexpected problem while planning this row: ${(error as Error).message}`;
+      for (const row of group.rows) {
+        void this.record(
+          {
+            ...rowRecord({ ...row, note: null }),
+            outcome: 'failed',
+            reason,
+            retryable: true,
+            requests: 0,
+          },
+          row.contact,
+        ).catch(() => undefined);
+      }
+      return;
+    }
     for (const step of planner.overflow()) this.chain(emailOf(step), () => this.send(step));
     const records: Array<Promise<void>> = [];
     if (decision.unchanged.length > 0) {

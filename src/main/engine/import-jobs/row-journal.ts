@@ -92,7 +92,13 @@ export type JournalRecord = z.infer<typeof JournalRecord>;
 export interface JournalReplayState {
   counters: JobCounters;
   resumePoint: ResumePoint | null;
+  /**
+   * Rows recorded at or past the resume point. Rows the resume point has passed may linger until
+   * the next prune (they are never asked about: reading starts at the resume point).
+   */
   recordedAbove: Set<number>;
+  /** The set's size after the last prune. */
+  prunedAt: number;
   /** Skipped rows by issue code. */
   skippedByCode: Record<string, number>;
   /** Failed rows by reason (at most MAX_FAILURE_REASONS reasons, the rest under OTHER_REASONS). */
@@ -107,6 +113,7 @@ export function emptyReplayState(): JournalReplayState {
     counters: emptyCounters(),
     resumePoint: null,
     recordedAbove: new Set(),
+    prunedAt: 0,
     skippedByCode: {},
     failedByReason: {},
   };
@@ -116,18 +123,45 @@ export function replayStateFromSnapshot(snapshot: JournalSnapshot): JournalRepla
   return {
     counters: { ...snapshot.counters },
     resumePoint: snapshot.resumePoint ? { ...snapshot.resumePoint } : null,
-    recordedAbove: new Set(snapshot.recordedAbove),
+    recordedAbove: rowsOf(snapshot),
+    prunedAt: 0,
     skippedByCode: { ...snapshot.skippedByCode },
     failedByReason: { ...snapshot.failedByReason },
   };
 }
 
 /** Applies one durable record to the replay state (the same function on load and while running). */
+function rowsOf(snapshot: JournalSnapshot): Set<number> {
+  const rows = new Set(snapshot.recordedAbove);
+  for (const [first, last] of snapshot.recordedRanges) {
+    for (let row = first; row <= last; row += 1) rows.add(row);
+  }
+  return rows;
+}
+
+/** The rows at or past `from`, as sorted runs `[first, last]`. */
+function rangesOf(rows: Set<number>, from: number): Array<[number, number]> {
+  const sorted = [...rows].filter((row) => row >= from).sort((a, b) => a - b);
+  const ranges: Array<[number, number]> = [];
+  for (const row of sorted) {
+    const last = ranges[ranges.length - 1];
+    if (last && row === last[1] + 1) last[1] = row;
+    else ranges.push([row, row]);
+  }
+  return ranges;
+}
+
 export function applyJournalRecord(state: JournalReplayState, record: JournalRecord): void {
   if (record.t === 'mark') {
     if (state.resumePoint && record.row < state.resumePoint.row) return;
     state.resumePoint = { row: record.row, offset: record.at };
-    for (const row of state.recordedAbove) if (row < record.row) state.recordedAbove.delete(row);
+    // A large set is pruned now and then, not at every mark: it may hold many rows when a row far
+    // back is still unsettled (held), and marks come with every commit.
+    const size = state.recordedAbove.size;
+    if (size <= 1024 || size > 2 * state.prunedAt + 1024) {
+      for (const row of state.recordedAbove) if (row < record.row) state.recordedAbove.delete(row);
+      state.prunedAt = state.recordedAbove.size;
+    }
     return;
   }
   if (state.resumePoint && record.row < state.resumePoint.row) return; // cannot happen; be safe
@@ -261,7 +295,8 @@ export class RowJournal {
       bytes: this.durableBytes,
       counters: { ...this.state.counters },
       resumePoint: this.state.resumePoint ? { ...this.state.resumePoint } : null,
-      recordedAbove: [...this.state.recordedAbove].sort((a, b) => a - b),
+      recordedAbove: [],
+      recordedRanges: rangesOf(this.state.recordedAbove, this.state.resumePoint?.row ?? 0),
       skippedByCode: { ...this.state.skippedByCode },
       failedByReason: { ...this.state.failedByReason },
     };

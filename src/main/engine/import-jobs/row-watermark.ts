@@ -48,6 +48,11 @@ export class RowWatermark {
 
   /** Rows registered and not yet settled. */
   get pendingCount(): number {
+    return this.byRow.size;
+  }
+
+  /** Rows registered since the lowest unsettled one (settled ones after it included). */
+  get lag(): number {
     return this.queue.length - this.head;
   }
 
