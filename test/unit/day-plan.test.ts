@@ -125,9 +125,7 @@ describe('planDays', () => {
     });
 
     it('at the reset itself (figures read before it), a new day begins with the whole allowance', () => {
-      const plan = planDays(
-        input({ now: RESET, requests: 12_000, contacts: 6_000, leftToday: 0 }),
-      );
+      const plan = planDays(input({ now: RESET, requests: 12_000, contacts: 6_000, leftToday: 0 }));
       expect(plan.days[0]).toMatchObject({
         startsAt: new Date(RESET).toISOString(),
         requests: 9_500,
@@ -169,9 +167,7 @@ describe('planDays', () => {
   });
 
   it('with a zero allowance, it never finishes and says so', () => {
-    const plan = planDays(
-      input({ requests: 500, contacts: 250, leftToday: 0, requestsPerDay: 0 }),
-    );
+    const plan = planDays(input({ requests: 500, contacts: 250, leftToday: 0, requestsPerDay: 0 }));
     expect(plan.neverFinishes).toBe(true);
     expect(plan.finishesAt).toBeNull();
     expect(plan.dayCount).toBe(0);
@@ -201,7 +197,9 @@ describe('planDays', () => {
 describe('daysSaved', () => {
   it('is the days the saved requests would have taken on top of the rest', () => {
     const base = input({ requests: 5_000, contacts: 2_500, leftToday: 9_500 });
-    expect(daysSaved(base, 90_000, 41_230)).toBe(planDays({ ...base, requests: 95_000 }).dayCount - 1);
+    expect(daysSaved(base, 90_000, 41_230)).toBe(
+      planDays({ ...base, requests: 95_000 }).dayCount - 1,
+    );
     expect(daysSaved(base, 90_000)).toBe(9);
     expect(daysSaved(base, 1_000)).toBe(0); // still fits today
     expect(daysSaved(base, 0)).toBe(0);
