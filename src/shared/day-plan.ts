@@ -66,6 +66,11 @@ export const DayPlan = z.object({
   finishesAt: z.string().nullable(),
   /** True when no day can take a request (the allowance is 0): the import cannot finish. */
   neverFinishes: z.boolean(),
+  /**
+   * Rows that need no request (unchanged since this app last wrote them to the website), the
+   * requests that saves, and the days those requests would have added; null when none are known.
+   */
+  saved: z.object({ rows: count, requests: count, days: count }).nullable().default(null),
 });
 export type DayPlan = z.infer<typeof DayPlan>;
 
@@ -108,7 +113,15 @@ export function planDays(input: DayPlanInput): DayPlan {
       : TYPICAL_REQUESTS_PER_SECOND;
   const base = { requests, contacts, requestsPerDay: perDay };
   if (requests === 0) {
-    return { ...base, days: [], hidden: null, dayCount: 0, finishesAt: null, neverFinishes: false };
+    return {
+      ...base,
+      days: [],
+      hidden: null,
+      dayCount: 0,
+      finishesAt: null,
+      neverFinishes: false,
+      saved: null,
+    };
   }
 
   const todayCap = Math.min(leftToday, Math.floor((rate * (nextResetAt - now)) / 1000));
@@ -163,6 +176,25 @@ export function planDays(input: DayPlanInput): DayPlan {
     dayCount: (today > 0 ? 1 : 0) + laterDays,
     finishesAt,
     neverFinishes,
+    saved: null,
+  };
+}
+
+/** The plan of `input`, with what unchanged rows save (rows and requests not sent, and days). */
+export function planDaysWithSaved(
+  input: DayPlanInput,
+  saved: { rows: number; requests: number } | null,
+): DayPlan {
+  const plan = planDays(input);
+  if (!saved || (saved.rows <= 0 && saved.requests <= 0)) return plan;
+  const requests = wholeAtLeastZero(Math.round(saved.requests));
+  return {
+    ...plan,
+    saved: {
+      rows: wholeAtLeastZero(Math.round(saved.rows)),
+      requests,
+      days: daysSaved(input, requests),
+    },
   };
 }
 
@@ -199,7 +231,7 @@ export function describeDayPlan(plan: DayPlan, now: number, wording: DayPlanWord
     return 'it cannot finish: the daily budget leaves no requests for this import';
   const finishesAt = Date.parse(plan.finishesAt);
   const lastDay = plan.days[plan.days.length - 1]!;
-  if (lastDay.day === 0) return `about ${describeDuration((finishesAt - now) / 1000)} left`;
+  if (lastDay.day === 0) return `${aboutDuration((finishesAt - now) / 1000)} left`;
   return `about ${plan.dayCount === 1 ? '1 day' : `${plan.dayCount} days`}, finishing around ${formatDay(finishesAt, wording)}`;
 }
 
@@ -214,6 +246,12 @@ export function formatDay(at: number, wording: DayPlanWording = {}): string {
   })
     .format(at)
     .replace(',', '');
+}
+
+/** "less than a minute", "about 40 minutes", "about 3 hours" (rounded, for people). */
+export function aboutDuration(seconds: number): string {
+  const words = describeDuration(seconds);
+  return words.startsWith('less') ? words : `about ${words}`;
 }
 
 /** "less than a minute", "40 minutes", "3 hours", "2 days" (rounded, for people). */

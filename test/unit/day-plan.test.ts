@@ -2,9 +2,11 @@
 // daily allowance, day by day, with when it finishes.
 import { describe, expect, it } from 'vitest';
 import {
+  aboutDuration,
   DAY_MS,
   DayPlan,
   daysSaved,
+  planDaysWithSaved,
   describeDayPlan,
   describeDuration,
   planDays,
@@ -206,6 +208,17 @@ describe('daysSaved', () => {
   });
 });
 
+describe('planDaysWithSaved', () => {
+  it('adds what unchanged rows save, with the days their requests would have taken', () => {
+    const base = input({ requests: 5_000, contacts: 2_500, leftToday: 9_500 });
+    const plan = planDaysWithSaved(base, { rows: 41_230, requests: 90_000 });
+    expect(plan.saved).toEqual({ rows: 41_230, requests: 90_000, days: 9 });
+    expect(plan.days).toEqual(planDays(base).days);
+    expect(planDaysWithSaved(base, null).saved).toBeNull();
+    expect(planDaysWithSaved(base, { rows: 0, requests: 0 }).saved).toBeNull();
+  });
+});
+
 describe('describeDuration', () => {
   it('rounds for people', () => {
     expect(describeDuration(12)).toBe('less than a minute');
@@ -213,5 +226,7 @@ describe('describeDuration', () => {
     expect(describeDuration(2_400)).toBe('40 minutes');
     expect(describeDuration(3 * 3_600 + 100)).toBe('3 hours');
     expect(describeDuration(3 * 86_400)).toBe('3 days');
+    expect(aboutDuration(12)).toBe('less than a minute');
+    expect(aboutDuration(2_400)).toBe('about 40 minutes');
   });
 });

@@ -109,6 +109,23 @@ describe('estimateJobEta', () => {
     expect(eta.dayPlan).toMatchObject({ requests: 9_000, contacts: 4_500 });
   });
 
+  it('unchanged rows (0 requests) lower the plan, and say the days they save', () => {
+    // 8,000 of 10,000 rows unchanged (the journal's new outcome), 2,000 sent at 2 requests each.
+    const seen = { ...counters(10_000, { updated: 2_000, requests: 4_000 }), unchanged: 8_000 };
+    const eta = estimateJobEta({
+      job: job(100_000, 10_000),
+      counters: seen,
+      offset: ROW_BYTES + 10_000 * ROW_BYTES,
+      session: { offset: ROW_BYTES, read: 0 },
+      rowsPerSecond: 100,
+      quota: quota(9_500),
+      now: NOW,
+    });
+    // 90,000 rows left: 18,000 to send (36,000 requests), 72,000 unchanged (144,000 saved).
+    expect(eta.dayPlan).toMatchObject({ requests: 36_000, contacts: 18_000, dayCount: 4 });
+    expect(eta.dayPlan?.saved).toEqual({ rows: 72_000, requests: 144_000, days: 15 });
+  });
+
   it('a job waiting for the quota finishes from the next reset; a paused one as if resumed now', () => {
     const common = {
       counters: counters(1_000, { created: 1_000, requests: 2_000 }),

@@ -51,7 +51,7 @@ export async function runFullCheck(input: FullCheckInput): Promise<CheckReport> 
       days: report.estimate.days,
       requestsPerDay: input.requestsPerDay,
       plan: input.quota
-        ? planEstimateDays(report.estimate.requests, contacts, input.quota, Date.now())
+        ? planEstimateDays(report.estimate.requests, contacts, input.quota, Date.now(), unchanged)
         : null,
     },
     unchanged: unchanged

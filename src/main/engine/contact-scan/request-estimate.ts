@@ -20,7 +20,7 @@
  * token's quota is 10,000 requests a day by default).
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { planDays, type DayPlan } from '../../../shared/day-plan';
+import { planDaysWithSaved, type DayPlan } from '../../../shared/day-plan';
 import { DEFAULT_DAILY_LIMIT } from '../contact-sending/quota-budget';
 
 export const DEFAULT_DAILY_BUDGET = DEFAULT_DAILY_LIMIT.website;
@@ -96,21 +96,26 @@ export interface QuotaToday {
 
 /**
  * The estimate's requests day by day from `now`: what is left today first, then a whole allowance
- * each day from the next reset (no measured rate yet: the typical one times the last day).
+ * each day from the next reset (no measured rate yet: the typical one times the last day), with
+ * the days saved by unchanged rows when they are known.
  */
 export function planEstimateDays(
   requests: number,
   contacts: number,
   quota: QuotaToday,
   now: number,
+  unchanged: { rows: number; requestsSaved: number } | null = null,
 ): DayPlan {
-  return planDays({
-    requests,
-    contacts,
-    leftToday: quota.left,
-    requestsPerDay: quota.requestsPerDay,
-    nextResetAt: quota.nextResetAt,
-    now,
-    requestsPerSecond: null,
-  });
+  return planDaysWithSaved(
+    {
+      requests,
+      contacts,
+      leftToday: quota.left,
+      requestsPerDay: quota.requestsPerDay,
+      nextResetAt: quota.nextResetAt,
+      now,
+      requestsPerSecond: null,
+    },
+    unchanged ? { rows: unchanged.rows, requests: unchanged.requestsSaved } : null,
+  );
 }

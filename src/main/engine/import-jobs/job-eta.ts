@@ -8,7 +8,7 @@
  * For a running job the rate is the one measured; for a paused or waiting job, the plan says when
  * it would finish if resumed now (or when the quota comes back), at a typical rate.
  */
-import { planDays, type DayPlan } from '../../../shared/day-plan';
+import { planDaysWithSaved, type DayPlan } from '../../../shared/day-plan';
 import { readJsonFile } from '../app-settings/json-file';
 import { dailyBudgetFor, loadAppSettings } from '../app-settings/settings';
 import { QuotaBudget, QuotaBudgetState } from '../contact-sending';
@@ -60,16 +60,19 @@ export function estimateJobEta(input: JobEtaInput): JobEta {
   }
   const requestsPerRow = counters.requests / counters.read;
   const sent = counters.created + counters.updated + counters.failed;
-  const dayPlan = planDays({
-    requests: Math.ceil(rowsLeft * requestsPerRow),
-    contacts: Math.round(rowsLeft * (sent / counters.read)),
-    leftToday: left,
-    requestsPerDay,
-    nextResetAt,
-    now,
-    requestsPerSecond:
-      input.rowsPerSecond && requestsPerRow > 0 ? input.rowsPerSecond * requestsPerRow : null,
-  });
+  const dayPlan = planDaysWithSaved(
+    {
+      requests: Math.ceil(rowsLeft * requestsPerRow),
+      contacts: Math.round(rowsLeft * (sent / counters.read)),
+      leftToday: left,
+      requestsPerDay,
+      nextResetAt,
+      now,
+      requestsPerSecond:
+        input.rowsPerSecond && requestsPerRow > 0 ? input.rowsPerSecond * requestsPerRow : null,
+    },
+    unchangedAhead(counters, rowsLeft),
+  );
   if (dayPlan.requests === 0) {
     // Rows left that cost nothing so far: only the reading rate says how long.
     return {
@@ -84,6 +87,22 @@ export function estimateJobEta(input: JobEtaInput): JobEta {
     finishesAt,
     dayPlan,
   };
+}
+
+/**
+ * Unchanged rows expected among the rows left (at their share so far), and the requests they
+ * save (at the requests of a row that was sent); null when none were seen.
+ */
+function unchangedAhead(
+  counters: JobCounters,
+  rowsLeft: number,
+): { rows: number; requests: number } | null {
+  // `unchanged` is an outcome of the journal counters from issue 9 on (0 requests a row).
+  const unchanged = (counters as JobCounters & { unchanged?: number }).unchanged ?? 0;
+  const sent = counters.created + counters.updated + counters.failed;
+  if (unchanged <= 0 || sent <= 0) return null;
+  const rows = rowsLeft * (unchanged / counters.read);
+  return { rows, requests: rows * (counters.requests / sent) };
 }
 
 /**
