@@ -22,6 +22,7 @@ import { z } from 'zod';
 import { ImportMapping, EmptyCellPolicy } from './column-mapping';
 import { ContactProfile } from './contact-profile';
 import { CsvFormat, CsvEncoding, CsvDelimiter } from './csv-format';
+import { DayPlan } from './day-plan';
 import { RowIssue, IssueSeverity } from './row-issue';
 
 // ---------------------------------------------------------------------------------------------
@@ -383,8 +384,25 @@ export const RequestEstimate = z.object({
   days: z.number().nonnegative(),
   /** Requests a day usable by the importer (budget minus reserve). */
   requestsPerDay: count,
+  /**
+   * The requests day by day from now, against what is left of today's quota and the daily
+   * allowance (see day-plan.ts); null when the check could not know the quota.
+   */
+  plan: DayPlan.nullable().default(null),
 });
 export type RequestEstimate = z.infer<typeof RequestEstimate>;
+
+/**
+ * Rows skipped because this app already wrote exactly that contact to the website, and the
+ * requests that saves; null when nothing is known (a first import, or no memory of the website).
+ */
+export const UnchangedRows = z.object({
+  rows: count,
+  requestsSaved: count,
+  /** When this app last imported to the website (ISO 8601); null when unknown. */
+  lastImportAt: timestamp.nullable(),
+});
+export type UnchangedRows = z.infer<typeof UnchangedRows>;
 
 export const CheckReport = z.object({
   rows: count,
@@ -395,6 +413,8 @@ export const CheckReport = z.object({
   duplicateEmails: count,
   issueGroups: z.array(IssueGroup),
   estimate: RequestEstimate,
+  /** Rows that need no request: unchanged since the last import (null when unknown). */
+  unchanged: UnchangedRows.nullable().default(null),
 });
 export type CheckReport = z.infer<typeof CheckReport>;
 
@@ -487,6 +507,13 @@ export const JobSummary = z.object({
   rowsPerSecond: z.number().nonnegative().nullable(),
   /** Seconds to the end at the current rate (waits for quota included); null when unknown. */
   etaSeconds: z.number().nonnegative().nullable(),
+  /**
+   * When the last request is expected to leave (ISO 8601), counting the daily quota; for a paused
+   * job, if resumed now. Null when finished or unknown.
+   */
+  finishesAt: timestamp.nullable().default(null),
+  /** The requests left, day by day against the quota (see day-plan.ts); null when unknown. */
+  dayPlan: DayPlan.nullable().default(null),
   quota: QuotaStatus,
   /** Plain sentence about the state ("Waiting for tomorrow's quota, continues at 02:00."). */
   message: z.string().nullable(),

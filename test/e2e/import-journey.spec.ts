@@ -16,10 +16,12 @@ import {
   chooseFile,
   connectWebsite,
   continueToFile,
+  expectDayPlan,
   expectEveryContactCorrect,
   expectPresetProposed,
   fixMappingAndSavePreset,
   previewAndCheck,
+  setDailyBudget,
   startImport,
   waitForReport,
   type DialogAnswers,
@@ -69,6 +71,10 @@ test('a first-time user imports a file, survives a crash, and gets the preset ne
 
   const issuesPath = join(app.stateDir, 'problems.csv');
   await previewAndCheck(page, dialogs, march, issuesPath);
+  // A short import: it fits in today's quota, one bar.
+  await expectDayPlan(page, /^Day by day/, /(About \d+ minutes?|Less than a minute) left/);
+  await expect(page.getByText(/that is less than a day/)).toBeVisible();
+  await page.getByRole('figure', { name: /^Day by day/ }).scrollIntoViewIfNeeded();
   await shot('04-preview');
   const issues = await readFile(issuesPath, 'utf8');
   expect(issues).toContain(String(march.invalidRows[0]));
@@ -80,6 +86,11 @@ test('a first-time user imports a file, survives a crash, and gets the preset ne
   await expect
     .poll(() => crisp.listProfiles().length, { timeout: 60_000 })
     .toBeGreaterThanOrEqual(15);
+  await expectDayPlan(
+    page,
+    /^What is left, day by day/,
+    /(About \d+ minutes?|Less than a minute) left/,
+  );
   await shot('05-importing');
   expect(crisp.listProfiles().length).toBeLessThan(CONTACTS);
 
@@ -145,4 +156,58 @@ test('a first-time user imports a file, survives a crash, and gets the preset ne
   await page.getByRole('button', { name: /shop-export-march\.csv/ }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Import report' })).toBeVisible();
   await shot('12-report-dark');
+});
+
+test('a long import shows its days, day by day, before it starts and while it waits for the quota', async ({
+  page,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const shot = (name: string) => checkScreen(page, testInfo, 'long', name);
+  const dialogs: DialogAnswers = {
+    answerOpen: (path) => app.answerDialogs({ open: [path] }),
+    answerSave: (path) => app.answerDialogs({ save: [path] }),
+  };
+  // 400 contacts at 2 requests each (custom data), 40 requests a day: about three weeks.
+  const crm = await writeJourneyFile(app.stateDir, 'crm-export.csv', 400, 'crm');
+  await app.open();
+  await connectWebsite(page, crisp, 'Big CRM');
+  await setDailyBudget(page, 40, 0);
+  await page.getByRole('button', { name: 'New import' }).click();
+  const toFile = page.getByRole('button', { name: 'Continue: choose a file' });
+  if (await toFile.isVisible()) await toFile.click();
+  await chooseFile(page, dialogs, crm.path);
+  await fixMappingAndSavePreset(page, 'CRM export');
+  await page.getByRole('button', { name: 'Continue: preview' }).click();
+  await page.getByRole('button', { name: 'Check the whole file' }).click();
+  await expect(page.getByText(`Checked all ${crm.rows} rows.`)).toBeVisible({ timeout: 60_000 });
+  await expectDayPlan(page, /^Day by day/, /About \d+ days, finishing around/);
+  const plan = page.getByRole('figure', { name: /^Day by day/ });
+  // Too many days to list: the middle ones are summed up in one row.
+  await expect(plan.getByRole('rowheader', { name: /^\d+ more days$/ })).toBeVisible();
+  await expect(
+    page.getByText(/40 requests a day for Big CRM, that is about \d+ days/),
+  ).toBeVisible();
+  await plan.scrollIntoViewIfNeeded();
+  await shot('04-preview');
+
+  await startImport(page, 401);
+  await expect(page.getByText('Waiting for quota').first()).toBeVisible({ timeout: 60_000 });
+  await expectDayPlan(
+    page,
+    /^What is left from the next reset, day by day/,
+    /About \d+ days, finishing around/,
+  );
+  await expect(page.getByText(/when the quota is back: about \d+ days/)).toBeVisible();
+  const waiting = page.getByRole('figure', { name: /^What is left/ });
+  // Today's quota is spent: today's bar is all "already used".
+  await expect(waiting.getByText(/^40 already used, 0 for this import, of 40$/)).toBeAttached();
+  await shot('05-waiting-for-quota');
+
+  // The same picture in the dark theme stays readable.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByRole('radio', { name: 'Dark' }).check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByRole('button', { name: /crm-export\.csv/ }).click();
+  await waiting.scrollIntoViewIfNeeded();
+  await shot('06-waiting-dark');
 });

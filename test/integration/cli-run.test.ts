@@ -173,6 +173,54 @@ describe('crisp-import run', () => {
     ]);
   }, 60_000);
 
+  it('an import larger than the day says how many days it takes and when it finishes', async () => {
+    crisp = await startFakeCrisp({});
+    const file = await writeContactsFile(dir, 200, 3);
+    const stateDir = join(dir, 'state');
+    // 60 requests a day (no reserve): this file needs several days of them.
+    const args = runArgs(file.path, crisp, stateDir, [
+      '--daily-budget',
+      '60',
+      '--reserve',
+      '0',
+      '--exit-on-wait',
+      '--initial-rate',
+      '500',
+    ]);
+    const started = Date.now();
+    const first = await spawnCli([...args, '--json'], crisp).done;
+    expect(first.code, first.stderr).toBe(3);
+    const out = JSON.parse(first.stdout);
+    expect(out.state).toBe('waiting_for_quota');
+    expect(out.requests).toBeLessThanOrEqual(60);
+    // Not "minutes left": the rest waits for the next resets (midnight UTC), days away.
+    const nextReset = new Date(started);
+    nextReset.setUTCHours(24, 0, 0, 0);
+    expect(out.finishesAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(Date.parse(out.finishesAt)).toBeGreaterThan(nextReset.getTime() + 86_400_000);
+
+    // Run again (the quota is still spent): the progress line and the last words say the days.
+    const second = await spawnCli(args, crisp).done;
+    expect(second.code, second.stderr).toBe(3);
+    expect(second.stderr).toMatch(/about \d+ days, finishing around \w{3} \d{1,2} \w{3}/);
+    expect(second.stdout).toMatch(
+      /Still to send: about \d+ requests for \d+ contacts; about \d+ days, finishing around \w{3} \d{1,2} \w{3}/,
+    );
+
+    // `jobs` and `jobs show` say it too, from what the job left on disk.
+    const list = JSON.parse(
+      (await spawnCli(['jobs', '--state-dir', stateDir, '--json'], null).done).stdout,
+    );
+    expect(Date.parse(list.jobs[0].finishesAt)).toBeGreaterThan(nextReset.getTime() + 86_400_000);
+    const text = await spawnCli(['jobs', '--state-dir', stateDir], null).done;
+    expect(text.stdout).toMatch(/TIME LEFT/);
+    expect(text.stdout).toMatch(/waiting_for_quota .* \d+ days, \w{3} \d{1,2} \w{3}/);
+    const shown = await spawnCli(['jobs', 'show', out.job, '--state-dir', stateDir], null).done;
+    expect(shown.stdout).toMatch(
+      /Time left: {2}about \d+ days, finishing around .* \(when the quota comes back\)/,
+    );
+  }, 60_000);
+
   it('a dry run says what would happen and sends no write', async () => {
     crisp = await startFakeCrisp({});
     crisp.seedProfiles([{ email: 'john@example.com' }]);

@@ -25,6 +25,8 @@ function job(jobId: string, read: number): JobSummary {
     fraction: 0.5,
     rowsPerSecond: 10,
     etaSeconds: 5,
+    finishesAt: null,
+    dayPlan: null,
     quota: { left: 100, requestsPerDay: 10_000, resetsAt: null },
     message: null,
     resumable: false,

@@ -5,13 +5,16 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { readJsonFile } from '../../main/engine/app-settings/json-file';
 import { resolveStateDir } from '../../main/engine/app-settings/state-dir';
+import { describeDayPlan } from '../../shared/day-plan';
 import {
   describeJobState,
+  estimateSavedJob,
   ImportJobStore,
   isResumableState,
   JobNotFoundError,
   UnreadableJobError,
   type ImportJobRecord,
+  type JobEta,
 } from '../../main/engine/import-jobs';
 import { CliError, EXIT } from '../exit-codes';
 
@@ -57,7 +60,7 @@ function fraction(job: ImportJobRecord): number {
   return size > 0 ? Math.min(1, at / size) : 0;
 }
 
-function jobView(job: ImportJobRecord) {
+function jobView(job: ImportJobRecord, eta: JobEta) {
   return {
     job: job.id,
     state: job.state,
@@ -78,15 +81,31 @@ function jobView(job: ImportJobRecord) {
     updatedAt: job.updatedAt,
     finishedAt: job.finishedAt,
     waitingUntil: job.waitingUntil,
+    /** When it would finish, counting the daily quota (if resumed now); null when finished or unknown. */
+    finishesAt: eta.finishesAt,
   };
+}
+
+/** "about 6 days, finishing around Mon 7 Dec", with what it assumes; null when unknown. */
+function timeLeft(job: ImportJobRecord, eta: JobEta): string | null {
+  if (!eta.dayPlan || eta.dayPlan.requests === 0) return null;
+  const words = describeDayPlan(eta.dayPlan, Date.now());
+  if (job.state === 'waiting_for_quota') return `${words} (when the quota comes back)`;
+  if (job.state === 'running') return words;
+  return `${words} (if resumed now)`;
 }
 
 async function listJobs(stateDir: string | undefined, json: boolean): Promise<void> {
   const store = storeFor(stateDir);
   const { jobs, problems } = await store.list();
+  const etas = await Promise.all(jobs.map((job) => estimateSavedJob(store.stateDir, job)));
   if (json) {
     process.stdout.write(
-      JSON.stringify({ stateDir: store.stateDir, jobs: jobs.map(jobView), problems }) + '\n',
+      JSON.stringify({
+        stateDir: store.stateDir,
+        jobs: jobs.map((job, i) => jobView(job, etas[i]!)),
+        problems,
+      }) + '\n',
     );
     return;
   }
@@ -95,15 +114,24 @@ async function listJobs(stateDir: string | undefined, json: boolean): Promise<vo
     process.stdout.write(`No imports in ${store.stateDir}.\n`);
     return;
   }
-  const rows = jobs.map((job) => [
+  const rows = jobs.map((job, i) => [
     job.id,
     job.state + (job.options.dryRun ? ' (dry run)' : ''),
     `${(fraction(job) * 100).toFixed(1)}%`,
     String(job.counters.read),
     `${job.counters.created}/${job.counters.updated}/${job.counters.skipped}/${job.counters.failed}`,
+    shortTimeLeft(etas[i]!),
     basename(job.file.path),
   ]);
-  const head = ['JOB', 'STATE', 'DONE', 'ROWS', 'CREATED/UPDATED/SKIPPED/FAILED', 'FILE'];
+  const head = [
+    'JOB',
+    'STATE',
+    'DONE',
+    'ROWS',
+    'CREATED/UPDATED/SKIPPED/FAILED',
+    'TIME LEFT',
+    'FILE',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]): string =>
     cells
@@ -125,13 +153,15 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     throw error;
   }
   const paths = store.paths(job.id);
+  const eta = await estimateSavedJob(store.stateDir, job);
   const summary = await readJsonFile(
     paths.summary,
     z.looseObject({ failedRowsFile: z.string().nullable() }),
   );
   const failedRowsFile = summary.ok ? summary.value.failedRowsFile : null;
   const view = {
-    ...jobView(job),
+    ...jobView(job, eta),
+    dayPlan: eta.dayPlan,
     resumePoint: job.journal.resumePoint,
     mapping: job.mapping,
     format: job.layout.format,
@@ -159,6 +189,12 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     `  Outcome:    ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed; ${c.requests} requests`,
     `  Started:    ${job.startedAt ?? 'not yet'}${job.finishedAt ? `; ended ${job.finishedAt}` : ''}`,
   ];
+  const left = timeLeft(job, eta);
+  if (left && eta.dayPlan) {
+    lines.push(
+      `  Time left:  ${left}: about ${eta.dayPlan.requests} requests for ${eta.dayPlan.contacts} contacts`,
+    );
+  }
   for (const [code, count] of Object.entries(job.journal.skippedByCode)) {
     lines.push(`  Skipped:    ${count} × ${code}`);
   }
@@ -175,6 +211,16 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     );
   }
   process.stdout.write(lines.join('\n') + '\n');
+}
+
+/** "6 days, Mon 7 Dec", "40 minutes", or "-" (the table's column). */
+function shortTimeLeft(eta: JobEta): string {
+  const plan = eta.dayPlan;
+  if (!plan || plan.requests === 0 || plan.finishesAt === null) return '-';
+  return describeDayPlan(plan, Date.now())
+    .replace(/^about /, '')
+    .replace(', finishing around ', ', ')
+    .replace(/ left$/, '');
 }
 
 function quote(text: string): string {

@@ -27,6 +27,7 @@ import {
   type RowOutcomeRecord,
 } from '../../main/engine/import-jobs';
 import type { ContactProfile } from '../../shared/contact-profile';
+import { describeDayPlan } from '../../shared/day-plan';
 import {
   mappingFromUserPreset,
   PresetStore,
@@ -150,6 +151,8 @@ function makeOutput(json: boolean): Output {
   const tty = process.stderr.isTTY === true;
   let lastLength = 0;
   let lastPlainAt = Date.now();
+  /** Without a terminal: the latest line not printed yet (printed when the run ends). */
+  let unprinted: string | null = null;
   return {
     json,
     say(text) {
@@ -169,13 +172,21 @@ function makeOutput(json: boolean): Output {
         lastLength = line.length;
       } else if (Date.now() - lastPlainAt > 10_000) {
         lastPlainAt = Date.now();
+        unprinted = null;
         process.stderr.write(text + '\n');
+      } else {
+        unprinted = text;
       }
     },
     endProgress() {
       if (!json && tty && lastLength > 0) {
         process.stderr.write('\n');
         lastLength = 0;
+      }
+      if (!json && !tty && unprinted !== null) {
+        // A log without a terminal ends with the latest figures (days left included).
+        process.stderr.write(unprinted + '\n');
+        unprinted = null;
       }
     },
   };
@@ -339,7 +350,11 @@ async function runImport(args: RunArgs): Promise<number> {
         out.say('Sending again.');
       }
     });
-    runner.on('progress', (progress) => out.progress(progressLine(progress, dryRun)));
+    let lastProgress: ImportJobProgress | null = null;
+    runner.on('progress', (progress) => {
+      lastProgress = progress;
+      out.progress(progressLine(progress, dryRun));
+    });
     // A dry run shows the first contacts as they would be sent.
     const PREVIEW_ROWS = 20;
     let previewed = 0;
@@ -377,7 +392,7 @@ async function runImport(args: RunArgs): Promise<number> {
       process.off('SIGTERM', onSignal);
       out.endProgress();
     }
-    return report(done, store, out, dryRun);
+    return report(done, store, out, dryRun, lastProgress);
   } finally {
     await sandbox?.close();
   }
@@ -468,7 +483,8 @@ function progressLine(p: ImportJobProgress, dryRun: boolean): string {
     `${c.failed} failed`,
   ];
   if (p.rowsPerSecond !== null) parts.push(`${p.rowsPerSecond.toFixed(1)} rows/s`);
-  if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
+  if (p.dayPlan && p.dayPlan.requests > 0) parts.push(describeDayPlan(p.dayPlan, Date.now()));
+  else if (p.etaSeconds !== null) parts.push(`ETA ${formatDuration(p.etaSeconds)}`);
   if (p.quota.left !== null) parts.push(`quota left ${p.quota.left}`);
   if (p.state !== 'running') parts.push(p.state.replace(/_/g, ' '));
   return parts.join(' · ');
@@ -497,6 +513,7 @@ async function report(
   store: ImportJobStore,
   out: Output,
   dryRun: boolean,
+  lastProgress: ImportJobProgress | null,
 ): Promise<number> {
   const paths = store.paths(job.id);
   const summary = await readJsonFile(
@@ -505,6 +522,9 @@ async function report(
   );
   const failedRowsFile = summary.ok ? summary.value.failedRowsFile : null;
   const c = job.counters;
+  const finished = job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
+  const plan = finished ? null : (lastProgress?.dayPlan ?? null);
+  const finishesAt = finished ? null : (lastProgress?.finishesAt ?? null);
   const exitCode =
     job.state === 'completed'
       ? c.failed + c.skipped > 0
@@ -533,12 +553,20 @@ async function report(
         summaryFile: paths.summary,
         logFile: paths.log,
         waitingUntil: job.waitingUntil,
+        finishesAt,
         resumeCommand: exitCode === EXIT.paused ? resumeCommand() : null,
       }) + '\n',
     );
     return exitCode;
   }
   out.say(job.stateMessage ?? job.state);
+  if (plan && plan.requests > 0) {
+    const when =
+      job.state === 'waiting_for_quota' ? 'when run again after the reset' : 'if resumed now';
+    out.say(
+      `Still to send: about ${plan.requests} requests for ${plan.contacts} contacts; ${describeDayPlan(plan, Date.now())} (${when}).`,
+    );
+  }
   if (failedRowsFile) {
     const n = c.skipped + c.failed;
     const rowsText = n === 1 ? '1 row' : `${n} rows`;

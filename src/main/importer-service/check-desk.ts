@@ -8,6 +8,7 @@ import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckStatus, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
+import type { QuotaToday } from '../engine/contact-scan';
 import { IpcFailure } from '../ipc/ipc-failure';
 import { deserializeError, type WorkerMessage } from './engine-protocol';
 import type { EngineThread } from './engine-thread';
@@ -42,6 +43,7 @@ export class CheckDesk {
     overrides: CsvFormatOverrides | undefined;
     mapping: ImportMapping;
     requestsPerDay: number;
+    quota: QuotaToday | null;
   }): { checkId: string } {
     const checkId = randomUUID();
     this.checks.set(checkId, {
@@ -66,6 +68,7 @@ export class CheckDesk {
       overrides: input.overrides,
       mapping: input.mapping,
       requestsPerDay: input.requestsPerDay,
+      quota: input.quota,
       issuesCsvPath: this.issuesPath(checkId),
     });
     return { checkId };

@@ -1,6 +1,7 @@
 /** Messages between the importer service (main thread) and the engine worker thread. */
 import type { CheckReport, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
+import type { QuotaToday } from '../engine/contact-scan';
 import type { CrispConnection } from '../engine/credentials';
 import type {
   ImportJobProgress,
@@ -33,6 +34,8 @@ export type WorkerRequest =
       overrides: CsvFormatOverrides | undefined;
       mapping: ImportMapping;
       requestsPerDay: number;
+      /** Today's quota, for the estimate's day plan (null when unknown). */
+      quota: QuotaToday | null;
       /** Where every issue is written as CSV (for "download the issues"). */
       issuesCsvPath: string;
     }

@@ -30,6 +30,7 @@ async function startCheck(request: Extract<WorkerRequest, { type: 'check:start' 
       overrides: request.overrides,
       mapping: request.mapping,
       requestsPerDay: request.requestsPerDay,
+      quota: request.quota,
       signal: controller.signal,
       onProgress: (p) => post({ type: 'check:progressed', checkId: request.checkId, ...p }),
       issueSink: issuesCsv,

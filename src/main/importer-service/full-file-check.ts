@@ -5,7 +5,12 @@
  */
 import type { CheckReport, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
-import { scanContactsFile, type IssueSink } from '../engine/contact-scan';
+import {
+  planEstimateDays,
+  scanContactsFile,
+  type IssueSink,
+  type QuotaToday,
+} from '../engine/contact-scan';
 
 export interface FullCheckInput {
   path: string;
@@ -13,6 +18,8 @@ export interface FullCheckInput {
   mapping: ImportMapping;
   /** Requests a day the import may spend (budget minus reserve). */
   requestsPerDay: number;
+  /** Today's quota, for the day plan; null when unknown. */
+  quota?: QuotaToday | null;
   signal?: AbortSignal;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number }) => void;
   /** Receives every issue of the file (the issues CSV export); optional. */
@@ -29,6 +36,9 @@ export async function runFullCheck(input: FullCheckInput): Promise<CheckReport> 
     ...(input.onProgress ? { onProgress: input.onProgress } : {}),
     ...(input.issueSink ? { issueSink: input.issueSink } : {}),
   });
+  const unchanged = report.unchanged;
+  // The contacts still to send: distinct emails, less the rows that need no request.
+  const contacts = Math.max(0, report.contacts - (unchanged?.rows ?? 0));
   return {
     rows: report.rows,
     valid: report.valid,
@@ -40,6 +50,16 @@ export async function runFullCheck(input: FullCheckInput): Promise<CheckReport> 
       requests: report.estimate.requests,
       days: report.estimate.days,
       requestsPerDay: input.requestsPerDay,
+      plan: input.quota
+        ? planEstimateDays(report.estimate.requests, contacts, input.quota, Date.now(), unchanged)
+        : null,
     },
+    unchanged: unchanged
+      ? {
+          rows: unchanged.rows,
+          requestsSaved: unchanged.requestsSaved,
+          lastImportAt: unchanged.lastImportAt,
+        }
+      : null,
   };
 }

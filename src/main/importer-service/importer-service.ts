@@ -11,6 +11,8 @@ import {
   updateAppSettings,
   withDailyBudget,
 } from '../engine/app-settings';
+import type { QuotaToday } from '../engine/contact-scan';
+import { savedQuotaView } from '../engine/import-jobs';
 import { proposeMappingForHeaders } from '../engine/presets';
 import type { KeychainOptions } from '../engine/credentials';
 import type { ChannelHandlers } from '../ipc/ipc-dispatcher';
@@ -85,11 +87,35 @@ export function createImporterService(options: ImporterServiceOptions): Importer
 
   /** The usable daily budget of a connection (or of the default one). */
   async function usableBudget(connectionId: string | undefined): Promise<number> {
+    return (await budgetOf(connectionId)).usable;
+  }
+
+  async function budgetOf(
+    connectionId: string | undefined,
+  ): Promise<{ usable: number; websiteId: string | null }> {
     const list = await connections.list();
     const id = connectionId ?? list.defaultConnectionId;
     const connection = list.connections.find((c) => c.connectionId === id);
-    if (!connection) return 10_000 - 500;
-    return Math.max(1, connection.budget.requestsPerDay - connection.budget.reserve);
+    if (!connection) return { usable: 10_000 - 500, websiteId: null };
+    return {
+      usable: Math.max(1, connection.budget.requestsPerDay - connection.budget.reserve),
+      websiteId: connection.websiteId,
+    };
+  }
+
+  /** Today's quota of a connection: its usable budget, less what this app spent today. */
+  async function quotaToday(connectionId: string | undefined): Promise<QuotaToday | null> {
+    const { usable, websiteId } = await budgetOf(connectionId);
+    if (websiteId === null) return null;
+    try {
+      const saved = await savedQuotaView(stateDir, websiteId);
+      const spent = Math.max(0, (saved.requestsPerDay ?? 0) - (saved.left ?? 0));
+      const nextResetAt = Date.parse(saved.resetsAt ?? '');
+      if (!Number.isFinite(nextResetAt)) return null;
+      return { left: Math.max(0, usable - spent), requestsPerDay: usable, nextResetAt };
+    } catch {
+      return null;
+    }
   }
 
   const jobs = new JobDesk({
@@ -245,6 +271,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         overrides,
         mapping,
         requestsPerDay: await usableBudget(connectionId),
+        quota: await quotaToday(connectionId),
       });
     },
     'check:cancel': async ({ checkId }) => checks.cancel(checkId),

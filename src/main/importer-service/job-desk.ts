@@ -20,9 +20,11 @@ import {
   cancelImportJob,
   createEngineParts,
   createImportJob,
+  estimateJobEta,
   isFinishedJobState,
   isResumableState,
   readJournalRows,
+  savedQuotaView,
   type ImportJobProgress,
   type ImportJobRecord,
   type ImportJobState,
@@ -83,6 +85,8 @@ export class JobDesk {
   private readonly reports = new Map<string, JobReport>();
   /** The last quota figures seen per job (still shown once the run has ended). */
   private readonly lastQuota = new Map<string, ImportJobProgress['quota']>();
+  /** The day budget of each website as saved in the state folder (for jobs not running here). */
+  private readonly savedQuota = new Map<string, ImportJobProgress['quota']>();
 
   constructor(private readonly options: JobDeskOptions) {
     this.store = new ImportJobStore(options.stateDir);
@@ -113,6 +117,7 @@ export class JobDesk {
           ? Math.min(1, record.journal.resumePoint.offset / size)
           : 0);
     const hasFailedRows = counters.skipped + counters.failed > 0;
+    const eta = progress ?? this.savedEta(record, state);
     return {
       jobId: record.id,
       fileName: fileName(record.file.path),
@@ -131,7 +136,9 @@ export class JobDesk {
       },
       fraction: Math.max(0, Math.min(1, fraction)),
       rowsPerSecond: progress?.rowsPerSecond ?? null,
-      etaSeconds: progress?.etaSeconds ?? null,
+      etaSeconds: eta.etaSeconds,
+      finishesAt: eta.finishesAt,
+      dayPlan: eta.dayPlan,
       quota: progress?.quota ??
         this.lastQuota.get(record.id) ?? {
           left: null,
@@ -147,6 +154,37 @@ export class JobDesk {
     };
   }
 
+  /** When a job not running here would finish if resumed now (or when the quota is back). */
+  private savedEta(
+    record: ImportJobRecord,
+    state: ImportJobState,
+  ): ReturnType<typeof estimateJobEta> {
+    const quota = this.lastQuota.get(record.id) ?? this.savedQuota.get(record.websiteId);
+    if (!quota) return { etaSeconds: null, finishesAt: null, dayPlan: null };
+    return estimateJobEta({
+      job: { ...record, state },
+      counters: record.counters,
+      offset: record.journal.resumePoint?.offset ?? record.layout.dataStartOffset,
+      session: null,
+      rowsPerSecond: null,
+      quota,
+      now: Date.now(),
+    });
+  }
+
+  /** Reads the saved day budget of these websites again (jobs not running here use it). */
+  private async refreshSavedQuota(websiteIds: Iterable<string>): Promise<void> {
+    await Promise.all(
+      [...new Set(websiteIds)].map(async (websiteId) => {
+        try {
+          this.savedQuota.set(websiteId, await savedQuotaView(this.options.stateDir, websiteId));
+        } catch {
+          this.savedQuota.delete(websiteId);
+        }
+      }),
+    );
+  }
+
   private async load(jobId: string): Promise<ImportJobRecord> {
     let record: ImportJobRecord;
     try {
@@ -154,6 +192,7 @@ export class JobDesk {
     } catch (error) {
       throw toIpcFailure(error);
     }
+    await this.refreshSavedQuota([record.websiteId]);
     return this.asSeenNow(record);
   }
 
@@ -202,6 +241,7 @@ export class JobDesk {
     const shown = await Promise.all(
       jobs.filter((job) => !job.options.dryRun).map((job) => this.asSeenNow(job)),
     );
+    await this.refreshSavedQuota(shown.map((job) => job.websiteId));
     return shown.map((job) => this.summary(job));
   }
 

@@ -126,3 +126,29 @@ export async function expectPresetProposed(
   await expect(page.getByText(`Your preset “${presetName}” fits this file.`)).toBeVisible();
   await expect(page.getByLabel('Custom data key')).toHaveValue('loyalty_tier');
 }
+
+/**
+ * The day plan is drawn, with its text: a figure named by its caption, a table with a row for
+ * today and the figures of each day.
+ */
+export async function expectDayPlan(page: Page, title: RegExp, sentence: RegExp): Promise<void> {
+  const figure = page.getByRole('figure', { name: title });
+  await expect(figure).toBeVisible(LONG);
+  await expect(figure).toHaveAccessibleName(sentence);
+  const table = figure.getByRole('table');
+  await expect(table.getByRole('columnheader', { name: 'Requests', exact: true })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Contacts', exact: true })).toBeVisible();
+  await expect(table.getByRole('rowheader').first()).toHaveText('Today');
+  // Every bar has its words (the bars themselves are hidden from assistive technology).
+  await expect(table.getByText(/for this import, of \d/).first()).toBeAttached();
+}
+
+/** Sets the website's daily budget in Settings (a small one makes a long import). */
+export async function setDailyBudget(page: Page, perDay: number, reserve: number): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await page.getByLabel('Requests a day').fill(String(perDay));
+  await page.getByLabel('Left for other tools').fill(String(reserve));
+  await page.getByRole('button', { name: 'Save budget' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+}

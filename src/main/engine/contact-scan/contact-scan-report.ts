@@ -97,8 +97,21 @@ export interface ContactScanReport {
   /** Every issue grouped by code and column, errors first, then by count. */
   issueGroups: ScanIssueGroup[];
   estimate: ContactRequestEstimate;
+  /**
+   * Valid rows that need no request because this app already wrote exactly that contact to the
+   * website (they are not counted in `estimate`), and the requests that saves; null when nothing
+   * is known.
+   */
+  unchanged: UnchangedRowsEstimate | null;
   /** Time the scan took. */
   seconds: number;
+}
+
+export interface UnchangedRowsEstimate {
+  rows: number;
+  requestsSaved: number;
+  /** When this app last imported to the website (ISO 8601); null when unknown. */
+  lastImportAt: string | null;
 }
 
 export interface ScanProgress {

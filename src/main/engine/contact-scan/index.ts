@@ -10,6 +10,7 @@ export type {
   ScanIssueGroup,
   ScanMappingSource,
   ScanProgress,
+  UnchangedRowsEstimate,
 } from './contact-scan-report';
 export { DEFAULT_GROUP_ROW_LIMIT, DEFAULT_ISSUE_LIMIT, IssueTally } from './issue-tally';
 export {
@@ -23,7 +24,9 @@ export {
   ContactRequestTally,
   daysFor,
   DEFAULT_DAILY_BUDGET,
+  planEstimateDays,
   REQUEST_MODEL_SUMMARY,
   type ContactRequestEstimate,
+  type QuotaToday,
 } from './request-estimate';
 export { scanContactsFile, type ScanContactsOptions, type ScanPreset } from './scan-contacts-file';

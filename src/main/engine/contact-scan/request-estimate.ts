@@ -20,6 +20,7 @@
  * token's quota is 10,000 requests a day by default).
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
+import { planDaysWithSaved, type DayPlan } from '../../../shared/day-plan';
 import { DEFAULT_DAILY_LIMIT } from '../contact-sending/quota-budget';
 
 export const DEFAULT_DAILY_BUDGET = DEFAULT_DAILY_LIMIT.website;
@@ -81,4 +82,40 @@ export class ContactRequestTally {
 export function daysFor(requests: number, requestsPerDay: number): number {
   if (requests <= 0) return 0;
   return Math.ceil(requests / Math.max(1, requestsPerDay));
+}
+
+/** What is known of the daily quota when the estimate is made (see QuotaBudget). */
+export interface QuotaToday {
+  /** Requests left today for this app. */
+  left: number;
+  /** The daily allowance: budget minus reserve. */
+  requestsPerDay: number;
+  /** The next daily reset (Unix ms). */
+  nextResetAt: number;
+}
+
+/**
+ * The estimate's requests day by day from `now`: what is left today first, then a whole allowance
+ * each day from the next reset (no measured rate yet: the typical one times the last day), with
+ * the days saved by unchanged rows when they are known.
+ */
+export function planEstimateDays(
+  requests: number,
+  contacts: number,
+  quota: QuotaToday,
+  now: number,
+  unchanged: { rows: number; requestsSaved: number } | null = null,
+): DayPlan {
+  return planDaysWithSaved(
+    {
+      requests,
+      contacts,
+      leftToday: quota.left,
+      requestsPerDay: quota.requestsPerDay,
+      nextResetAt: quota.nextResetAt,
+      now,
+      requestsPerSecond: null,
+    },
+    unchanged ? { rows: unchanged.rows, requests: unchanged.requestsSaved } : null,
+  );
 }

@@ -218,6 +218,7 @@ export async function scanContactsFile(
       issueCount: tally.count,
       issueGroups: tally.issueGroups(),
       estimate: requests.estimate(options.dailyBudget ?? DEFAULT_DAILY_BUDGET),
+      unchanged: null,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -141,7 +141,7 @@ function clientOptions(options: EnginePartsOptions): CrispClientOptions {
 // ---------------------------------------------------------------------------------------------
 
 /** Where the day's budget of a website is kept between runs (so two runs in a day add up). */
-function budgetPath(stateDir: string, websiteId: string): string {
+export function budgetPath(stateDir: string, websiteId: string): string {
   return join(stateDir, 'quota', `${websiteId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
 }
 

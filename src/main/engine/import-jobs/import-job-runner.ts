@@ -16,10 +16,12 @@
 import { EventEmitter } from 'node:events';
 import { access } from 'node:fs/promises';
 import type { ContactProfile } from '../../../shared/contact-profile';
+import type { DayPlan } from '../../../shared/day-plan';
 import type { RowIssue } from '../../../shared/row-issue';
 import type { ChangeLedger } from '../change-ledger';
 import { ContactPlanner } from '../contact-planning';
 import { assertJobFileUnchanged } from './import-job-setup';
+import { estimateJobEta } from './job-eta';
 import type {
   ImportJobParts,
   JobContactSender,
@@ -72,8 +74,12 @@ export interface ImportJobProgress {
   fraction: number;
   /** Rows a second over the last minute; null when not sending. */
   rowsPerSecond: number | null;
-  /** Seconds to the end at the current rate; null when unknown. */
+  /** Seconds to the end, waits for the daily quota included; null when unknown (job-eta.ts). */
   etaSeconds: number | null;
+  /** When the last request is expected to leave (ISO 8601); null when finished or unknown. */
+  finishesAt: string | null;
+  /** The requests left, day by day against the quota; null when unknown. */
+  dayPlan: DayPlan | null;
   quota: { left: number | null; requestsPerDay: number | null; resetsAt: string | null };
   /** Contacts being sent right now. */
   inFlight: number;
@@ -805,21 +811,24 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     const size = job.file.fingerprint.size;
     const finished = job.state === 'completed';
     const fraction = finished ? 1 : size > 0 ? Math.min(1, this.lastOffset / size) : 0;
-    let etaSeconds: number | null = null;
-    const doneBytes = this.lastOffset - this.sessionStart.offset;
-    const doneRows = counters.read - this.sessionStart.read;
-    if (rowsPerSecond && rowsPerSecond > 0 && doneBytes > 0 && doneRows > 0) {
-      const remainingRows = ((size - this.lastOffset) / doneBytes) * doneRows;
-      etaSeconds = Math.max(0, remainingRows / rowsPerSecond);
-    }
     const quota = this.sender?.quota() ?? { left: null, requestsPerDay: null, resetsAt: null };
+    const eta = estimateJobEta({
+      job,
+      counters,
+      offset: this.lastOffset,
+      session: this.sessionStart,
+      rowsPerSecond,
+      inFlight: this.inFlight,
+      quota,
+      now,
+    });
     this.emit('progress', {
       jobId: job.id,
       state: job.state,
       counters,
       fraction,
       rowsPerSecond,
-      etaSeconds,
+      ...eta,
       quota,
       inFlight: this.dispatcher?.inFlight ?? 0,
     });

@@ -14,3 +14,4 @@ export * from './import-job-parts';
 export * from './import-job-setup';
 export * from './import-job-runner';
 export * from './engine-parts';
+export * from './job-eta';

@@ -1,5 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { JobDetail, JobSummary } from '../../../shared/ipc-contract';
+import { describeDayPlan } from '../../../shared/day-plan';
+import { DayPlanChart } from '../components/day-plan-chart';
 import { Notice } from '../components/notice';
 import { ProgressBar } from '../components/progress-bar';
 import { StatGrid } from '../components/stat-grid';
@@ -34,6 +36,29 @@ function stateSentence(job: JobSummary): string {
       return 'The import stopped because of a problem.';
     default:
       return jobStateLabel[job.state];
+  }
+}
+
+/** What is left, counting the daily quota: "about 6 days, finishing around Mon 7 Dec". */
+function timeLeft(job: JobSummary): string | null {
+  const plan = job.dayPlan;
+  if (!plan || plan.requests === 0) {
+    return job.etaSeconds === null ? null : `about ${formatDuration(job.etaSeconds)} left`;
+  }
+  const words = describeDayPlan(plan, Date.now(), { locale: undefined });
+  if (job.state === 'paused') return `if resumed now: ${words}`;
+  if (job.state === 'waiting_quota') return `when the quota is back: ${words}`;
+  return words;
+}
+
+function planTitle(job: JobSummary): string {
+  switch (job.state) {
+    case 'paused':
+      return 'What is left if you resume now, day by day';
+    case 'waiting_quota':
+      return 'What is left from the next reset, day by day';
+    default:
+      return 'What is left, day by day';
   }
 }
 
@@ -120,6 +145,8 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
   const report = detail?.report ?? null;
   const canPause = job.state === 'running' || job.state === 'waiting_quota';
   const canResume = job.resumable && !canPause;
+  const left = timeLeft(job);
+  const plan = finished ? null : job.dayPlan;
 
   return (
     <section className="page" aria-labelledby={`${id}-title`}>
@@ -173,8 +200,11 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
           {job.rowsPerSecond !== null && !finished && (
             <span>{job.rowsPerSecond.toFixed(1)} rows/s</span>
           )}
-          {job.etaSeconds !== null && !finished && (
-            <span>· about {formatDuration(job.etaSeconds)} left</span>
+          {left !== null && !finished && (
+            <span>
+              {job.rowsPerSecond !== null ? '· ' : ''}
+              {left}
+            </span>
           )}
         </div>
         <StatGrid
@@ -259,6 +289,12 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
           </div>
         )}
       </div>
+
+      {plan && plan.requests > 0 && (
+        <div className="card">
+          <DayPlanChart plan={plan} title={planTitle(job)} />
+        </div>
+      )}
 
       {finished && (
         <div className="card">

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
-import type { IssueGroup, PreviewRow } from '../../../shared/ipc-contract';
+import type { CheckReport, IssueGroup, PreviewRow } from '../../../shared/ipc-contract';
 import type { ContactProfile } from '../../../shared/contact-profile';
+import { DayPlanChart, dayPlanPhrase } from '../components/day-plan-chart';
 import { Notice } from '../components/notice';
 import { ProgressBar } from '../components/progress-bar';
 import { StatGrid } from '../components/stat-grid';
@@ -94,6 +95,50 @@ function IssueGroups(props: { groups: IssueGroup[] }): React.JSX.Element {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** "41,230 of 50,000 rows are unchanged since the import of 3 Nov and will be skipped (…)". */
+function unchangedSentence(report: CheckReport): string | null {
+  const unchanged = report.unchanged;
+  if (!unchanged || unchanged.rows === 0) return null;
+  const since = unchanged.lastImportAt
+    ? ` since the import of ${new Date(unchanged.lastImportAt).toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}`
+    : ' since the last import';
+  const days = report.estimate.plan?.saved?.days ?? 0;
+  const saving = [
+    `about ${plural(unchanged.requestsSaved, 'request', 'requests')}`,
+    ...(days > 0 ? [`${plural(days, 'day', 'days')} saved`] : []),
+  ].join(', ');
+  return `${new Intl.NumberFormat().format(unchanged.rows)} of ${plural(report.rows, 'row is', 'rows are')} unchanged${since} and will be skipped (${saving}).`;
+}
+
+/** How long the import takes: in words, then day by day. */
+function HowLong(props: {
+  report: CheckReport;
+  connectionLabel: string | null;
+}): React.JSX.Element {
+  const { report, connectionLabel } = props;
+  const plan = report.estimate.plan;
+  const unchanged = unchangedSentence(report);
+  return (
+    <>
+      <Notice tone="info" title="How long it will take">
+        <p>
+          About {plural(report.estimate.requests, 'request', 'requests')} to Crisp. At{' '}
+          {plural(report.estimate.requestsPerDay, 'request', 'requests')} a day
+          {connectionLabel ? ` for ${connectionLabel}` : ''}, that is{' '}
+          {plan && plan.requests > 0
+            ? dayPlanPhrase(plan)
+            : report.estimate.days <= 1
+              ? 'less than a day'
+              : `about ${Math.ceil(report.estimate.days)} days`}
+          . The import waits for each day’s quota and carries on by itself.
+        </p>
+        {unchanged && <p>{unchanged}</p>}
+      </Notice>
+      {plan && <DayPlanChart plan={plan} title="Day by day" />}
+    </>
   );
 }
 
@@ -311,17 +356,7 @@ export function PreviewScreen(): React.JSX.Element {
                 { label: 'Repeated emails', value: report.duplicateEmails },
               ]}
             />
-            <Notice tone="info" title="How long it will take">
-              <p>
-                About {plural(report.estimate.requests, 'request', 'requests')} to Crisp. At{' '}
-                {plural(report.estimate.requestsPerDay, 'request', 'requests')} a day
-                {connection ? ` for ${connection.label}` : ''}, that is{' '}
-                {report.estimate.days <= 1
-                  ? 'less than a day'
-                  : `about ${Math.ceil(report.estimate.days)} days`}
-                . The import waits for each day’s quota and carries on by itself.
-              </p>
-            </Notice>
+            <HowLong report={report} connectionLabel={connection?.label ?? null} />
             {report.duplicateEmails > 0 && (
               <Notice tone="info">
                 <p>
