@@ -268,3 +268,42 @@ export function describeDuration(seconds: number): string {
 function wholeAtLeastZero(n: number): number {
   return Number.isFinite(n) && n > 0 ? n : 0;
 }
+
+export interface UnchangedRowsSummary {
+  rows: number;
+  requestsSaved: number;
+  /** When this app last imported to the website (ISO 8601); null when unknown. */
+  lastImportAt: string | null;
+}
+
+/**
+ * "41,230 of 50,000 rows are unchanged since the import of 3 Nov and will be skipped (about
+ * 90,000 requests, 9 days saved)." Null when no row is unchanged.
+ */
+export function describeUnchangedRows(
+  unchanged: UnchangedRowsSummary | null,
+  totalRows: number,
+  daysSavedCount: number,
+  wording: DayPlanWording = {},
+): string | null {
+  if (!unchanged || unchanged.rows === 0) return null;
+  // `locale: undefined` given on purpose: the person's own (the renderer).
+  const locale = 'locale' in wording ? wording.locale : 'en-GB';
+  const number = new Intl.NumberFormat(locale);
+  const date = (iso: string): string =>
+    new Date(iso).toLocaleDateString(locale, {
+      day: 'numeric',
+      month: 'short',
+      ...(wording.timeZone ? { timeZone: wording.timeZone } : {}),
+    });
+  const since = unchanged.lastImportAt
+    ? ` since the import of ${date(unchanged.lastImportAt)}`
+    : ' since the last import';
+  const requests = `about ${number.format(unchanged.requestsSaved)} ${unchanged.requestsSaved === 1 ? 'request' : 'requests'}`;
+  const days =
+    daysSavedCount > 0
+      ? `, ${number.format(daysSavedCount)} ${daysSavedCount === 1 ? 'day' : 'days'} saved`
+      : '';
+  const of = `${number.format(unchanged.rows)} of ${number.format(totalRows)} ${totalRows === 1 ? 'row is' : 'rows are'}`;
+  return `${of} unchanged${since} and will be skipped (${requests}${days}).`;
+}

@@ -479,6 +479,8 @@ export const JobCounters = z.object({
   updated: count,
   skipped: count,
   failed: count,
+  /** Rows whose contact is what this app last wrote to the website: nothing was sent. */
+  unchanged: count,
   /** Crisp requests spent by this job. */
   requests: count,
 });
@@ -532,6 +534,10 @@ export const JobReport = z.object({
   updated: count,
   skipped: count,
   failed: count,
+  /** Rows unchanged since this app last wrote them to the website (nothing sent). */
+  unchanged: count,
+  /** The person chose to send every row, unchanged ones too. */
+  sendAll: z.boolean(),
   requests: count,
   /** Wall-clock seconds spent sending (waits excluded). */
   durationSeconds: z.number().nonnegative(),
@@ -559,6 +565,11 @@ export const ImportStartInput = z
     connectionId: ConnectionId,
     /** The preset the mapping came from (marked as used). */
     presetId: PresetId.optional(),
+    /**
+     * Send every row, even those whose contact is what this app last wrote to the website (for
+     * instance after profiles were deleted in Crisp).
+     */
+    sendAll: z.boolean().optional(),
   })
   .strict();
 export type ImportStartInput = z.input<typeof ImportStartInput>;

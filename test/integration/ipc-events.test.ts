@@ -20,6 +20,7 @@ function job(jobId: string, read: number): JobSummary {
       updated: 0,
       skipped: 0,
       failed: 0,
+      unchanged: 0,
       requests: read,
     },
     fraction: 0.5,

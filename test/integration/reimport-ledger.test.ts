@@ -136,9 +136,30 @@ describe('re-importing the same file', { timeout: 120_000 }, () => {
     const full = await website(file.existing);
     await importInProcess(ours.crisp, ours.stateDir, file.path);
     await importInProcess(full.crisp, full.stateDir, file.path);
+    // The check says it before anything is sent: the rows the import then skips.
+    const scan = await spawnCli(
+      ['scan', changed.path, '--website', ours.crisp.websiteId, '--api-url', ours.crisp.url].concat(
+        ['--state-dir', ours.stateDir, '--json'],
+      ),
+      null,
+    ).done;
+    const report = JSON.parse(scan.stdout) as {
+      unchanged: { rows: number; requestsSaved: number };
+    };
+    const text = await spawnCli(
+      ['scan', changed.path, '--website', ours.crisp.websiteId, '--api-url', ours.crisp.url].concat(
+        ['--state-dir', ours.stateDir],
+      ),
+      null,
+    ).done;
     const second = await importInProcess(ours.crisp, ours.stateDir, changed.path);
     await importInProcess(full.crisp, full.stateDir, changed.path, { sendAll: true });
     expect(second.job.counters.unchanged).toBeGreaterThan(1300);
+    expect(report.unchanged.rows).toBe(second.job.counters.unchanged);
+    expect(report.unchanged.requestsSaved).toBeGreaterThan(second.job.counters.unchanged);
+    expect(text.stdout).toContain(
+      `${second.job.counters.unchanged.toLocaleString('en-GB')} of 1,500 rows are unchanged since the import of`,
+    );
     expect(second.requests / changed.emails.size).toBeLessThanOrEqual(3.2);
     expectSameProfiles(ours.crisp, full.crisp);
   });

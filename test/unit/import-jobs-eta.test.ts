@@ -37,7 +37,7 @@ function job(rows: number, done: number, state: ImportJobState = 'running'): Imp
     },
     mapping: { version: 1, columns: [], emptyCells: 'clear', extraSegments: [] },
     mappingHash: 'x',
-    options: { dryRun: false, checkExisting: false, formatOverrides: {} },
+    options: { dryRun: false, checkExisting: false, formatOverrides: {}, sendAll: false },
     websiteId: 'w',
     apiUrl: null,
     counters: emptyCounters(),

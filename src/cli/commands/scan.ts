@@ -9,7 +9,13 @@ import type { ColumnTarget } from '../../shared/column-mapping';
 import { CSV_ENCODINGS, delimiterLabel, type CsvFormat } from '../../shared/csv-format';
 import { BUILT_IN_PRESETS, findBuiltInPreset } from '../../shared/source-presets';
 import { resolveStateDir } from '../../main/engine/app-settings';
+import { resolve as resolvePath } from 'node:path';
+import { describeUnchangedRows } from '../../shared/day-plan';
+import type { ChangeLedger } from '../../main/engine/change-ledger';
+import { WebsiteId } from '../../main/engine/credentials/crisp-connection';
+import { ImportJobStore, openWebsiteLedger } from '../../main/engine/import-jobs';
 import {
+  daysFor,
   IssuesCsvWriter,
   scanContactsFile,
   type ContactScanReport,
@@ -45,6 +51,9 @@ const ScanOptions = z.object({
   preset: z.string().trim().min(1, 'give the name of a preset').optional(),
   quota: Quota.optional(),
   issuesCsv: z.string().min(1, 'give the path of the CSV file to write').optional(),
+  website: z.string().min(1, 'give the Crisp website id').optional(),
+  apiUrl: z.string().min(1, 'give the Crisp API address').optional(),
+  stateDir: z.string().min(1, 'give the folder of the imports').optional(),
   json: z.boolean().default(false),
 });
 type ScanOptions = z.output<typeof ScanOptions>;
@@ -57,6 +66,9 @@ const OPTION_NAMES: Record<string, string> = {
   preset: '--preset',
   quota: '--quota',
   issuesCsv: '--issues-csv',
+  website: '--website',
+  apiUrl: '--api-url',
+  stateDir: '--state-dir',
   json: '--json',
 };
 
@@ -111,10 +123,10 @@ async function readMappingFile(path: string): Promise<ImportMapping> {
   return parsed.data;
 }
 
-async function findPreset(name: string): Promise<ScanPreset> {
+async function findPreset(name: string, stateDir: string | undefined): Promise<ScanPreset> {
   const builtIn = findBuiltInPreset(name);
   if (builtIn) return { kind: 'built-in', preset: builtIn };
-  const saved = await savedPresets();
+  const saved = await savedPresets(stateDir);
   const wanted = name.trim().toLowerCase();
   const preset = saved.find((p) => p.id === wanted || p.name.toLowerCase() === wanted);
   if (preset) return { kind: 'user', preset };
@@ -124,10 +136,10 @@ async function findPreset(name: string): Promise<ScanPreset> {
   );
 }
 
-/** The presets saved in the app's state folder; none when it cannot be read. */
-async function savedPresets(): Promise<UserPreset[]> {
+/** The presets saved in the app's state folder (or --state-dir); none when it cannot be read. */
+async function savedPresets(stateDir: string | undefined): Promise<UserPreset[]> {
   try {
-    return (await new PresetStore(resolveStateDir()).list()).presets;
+    return (await new PresetStore(resolvePath(stateDir ?? resolveStateDir())).list()).presets;
   } catch {
     return [];
   }
@@ -196,6 +208,8 @@ export function formatScanReport(report: ContactScanReport, issuesCsvPath?: stri
     );
   }
   out.push(`  ${plural(report.contacts, 'contact')} in all`);
+  const unchanged = unchangedSentence(report);
+  if (unchanged) out.push('', unchanged);
 
   if (report.issueGroups.length > 0) {
     out.push('', `Problems: ${plural(report.issueCount, 'issue')}`);
@@ -252,9 +266,47 @@ export function scanReportJson(report: ContactScanReport, issuesCsvPath?: string
     issues: report.issues,
     issueGroups: report.issueGroups,
     estimate: report.estimate,
+    unchanged: report.unchanged
+      ? { ...report.unchanged, daysSaved: unchangedDaysSaved(report) }
+      : null,
     issuesCsv: issuesCsvPath ?? null,
     seconds: Math.round(report.seconds * 1000) / 1000,
   };
+}
+
+/** Days the unchanged rows save at the budget of the estimate (each day's full allowance). */
+function unchangedDaysSaved(report: ContactScanReport): number {
+  const saved = report.unchanged?.requestsSaved ?? 0;
+  const perDay = report.estimate.requestsPerDay;
+  return (
+    daysFor(report.estimate.requests + saved, perDay) - daysFor(report.estimate.requests, perDay)
+  );
+}
+
+function unchangedSentence(report: ContactScanReport): string | null {
+  return describeUnchangedRows(report.unchanged, report.rows, unchangedDaysSaved(report));
+}
+
+/** The change ledger of the website named with --website: what this app last wrote there. */
+async function websiteLedger(options: ScanOptions): Promise<ChangeLedger | null> {
+  if (options.website === undefined) return null;
+  const website = WebsiteId.safeParse(options.website);
+  if (!website.success) {
+    throw new CliError(`--website: ${website.error.issues[0]?.message ?? 'not a website id'}.`);
+  }
+  const store = new ImportJobStore(resolvePath(options.stateDir ?? resolveStateDir()));
+  try {
+    return await openWebsiteLedger({
+      store,
+      websiteId: website.data,
+      apiUrl: options.apiUrl ?? null,
+      writable: false,
+    });
+  } catch (error) {
+    throw new CliError(
+      `What this app wrote to the website before cannot be read: ${oneLine((error as Error).message)}`,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,11 +321,12 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
   if (options.encoding !== undefined) overrides.encoding = options.encoding;
   if (options.header !== undefined) overrides.header = options.header;
 
-  const scanOptions: ScanContactsOptions = { overrides };
+  const scanOptions: ScanContactsOptions = { overrides, ledger: await websiteLedger(options) };
   if (options.quota !== undefined) scanOptions.dailyBudget = options.quota;
   if (options.mapping !== undefined) scanOptions.mapping = await readMappingFile(options.mapping);
-  else if (options.preset !== undefined) scanOptions.preset = await findPreset(options.preset);
-  else scanOptions.userPresets = await savedPresets();
+  else if (options.preset !== undefined)
+    scanOptions.preset = await findPreset(options.preset, options.stateDir);
+  else scanOptions.userPresets = await savedPresets(options.stateDir);
 
   const stopper = new AbortController();
   const onInterrupt = (): void => stopper.abort();
@@ -341,6 +394,18 @@ export function registerScanCommand(program: Command): void {
     .option('--preset <name>', 'built-in export format or saved preset to map the columns with')
     .option('--quota <requests>', 'Crisp requests a day the import may spend (default 10000)')
     .option('--issues-csv <file>', 'write every issue to this CSV file')
+    .option(
+      '--website <id>',
+      'the Crisp website the file is for: rows unchanged since this app last imported them there are counted',
+    )
+    .option(
+      '--api-url <url>',
+      'with --website: the Crisp API address (default https://api.crisp.chat)',
+    )
+    .option(
+      '--state-dir <dir>',
+      "with --website: where imports are kept (default: the desktop app's folder)",
+    )
     .option('--json', 'print one JSON object instead of a summary')
     .addHelpText(
       'after',

@@ -10,7 +10,7 @@ import type { CheckStatus, CsvFormatOverrides } from '../../shared/ipc-contract'
 import type { ImportMapping } from '../../shared/column-mapping';
 import type { QuotaToday } from '../engine/contact-scan';
 import { IpcFailure } from '../ipc/ipc-failure';
-import { deserializeError, type WorkerMessage } from './engine-protocol';
+import { deserializeError, type CheckLedger, type WorkerMessage } from './engine-protocol';
 import type { EngineThread } from './engine-thread';
 import { toIpcFailure } from './engine-errors';
 import type { PublishEvent } from './service-ports';
@@ -44,6 +44,7 @@ export class CheckDesk {
     mapping: ImportMapping;
     requestsPerDay: number;
     quota: QuotaToday | null;
+    ledger: CheckLedger | null;
   }): { checkId: string } {
     const checkId = randomUUID();
     this.checks.set(checkId, {
@@ -69,6 +70,7 @@ export class CheckDesk {
       mapping: input.mapping,
       requestsPerDay: input.requestsPerDay,
       quota: input.quota,
+      ledger: input.ledger,
       issuesCsvPath: this.issuesPath(checkId),
     });
     return { checkId };

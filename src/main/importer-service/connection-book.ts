@@ -212,6 +212,11 @@ export class ConnectionBook {
     return this.probe(connection);
   }
 
+  /** Where the website's Crisp API is (the sandbox's loopback address, or Crisp's). */
+  async apiUrlOf(websiteId: string): Promise<string> {
+    return (await this.apiUrlFor(websiteId)) ?? DEFAULT_CRISP_API_URL;
+  }
+
   /** The API URL saved for a website (the sandbox's loopback address), if any. */
   private async apiUrlFor(websiteId: string): Promise<string | undefined> {
     const { settings } = await loadAppSettings(this.options.stateDir);

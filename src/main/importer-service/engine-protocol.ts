@@ -26,6 +26,13 @@ export interface JobRunSettings {
   keychainService?: string;
 }
 
+/** Where the check reads a website's change ledger (read only). */
+export interface CheckLedger {
+  stateDir: string;
+  websiteId: string;
+  apiUrl: string;
+}
+
 export type WorkerRequest =
   | {
       type: 'check:start';
@@ -36,6 +43,8 @@ export type WorkerRequest =
       requestsPerDay: number;
       /** Today's quota, for the estimate's day plan (null when unknown). */
       quota: QuotaToday | null;
+      /** The website's change ledger, for the rows unchanged since the last import. */
+      ledger: CheckLedger | null;
       /** Where every issue is written as CSV (for "download the issues"). */
       issuesCsvPath: string;
     }

@@ -31,6 +31,7 @@ async function startCheck(request: Extract<WorkerRequest, { type: 'check:start' 
       mapping: request.mapping,
       requestsPerDay: request.requestsPerDay,
       quota: request.quota,
+      ledger: request.ledger,
       signal: controller.signal,
       onProgress: (p) => post({ type: 'check:progressed', checkId: request.checkId, ...p }),
       issueSink: issuesCsv,

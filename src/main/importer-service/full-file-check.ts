@@ -5,6 +5,9 @@
  */
 import type { CheckReport, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
+import type { ChangeLedger } from '../engine/change-ledger';
+import { ImportJobStore, openWebsiteLedger } from '../engine/import-jobs';
+import type { CheckLedger } from './engine-protocol';
 import {
   planEstimateDays,
   scanContactsFile,
@@ -20,14 +23,32 @@ export interface FullCheckInput {
   requestsPerDay: number;
   /** Today's quota, for the day plan; null when unknown. */
   quota?: QuotaToday | null;
+  /** The website's change ledger (rows unchanged since this app last imported them). */
+  ledger?: CheckLedger | null;
   signal?: AbortSignal;
   onProgress?: (progress: { rows: number; bytesRead: number; totalBytes: number }) => void;
   /** Receives every issue of the file (the issues CSV export); optional. */
   issueSink?: IssueSink;
 }
 
+/** The ledger, read only; null when there is none or it cannot be read (nothing is skipped then). */
+async function openCheckLedger(where: CheckLedger | null): Promise<ChangeLedger | null> {
+  if (!where) return null;
+  try {
+    return await openWebsiteLedger({
+      store: new ImportJobStore(where.stateDir),
+      websiteId: where.websiteId,
+      apiUrl: where.apiUrl,
+      writable: false,
+    });
+  } catch {
+    return null;
+  }
+}
+
 export async function runFullCheck(input: FullCheckInput): Promise<CheckReport> {
   const report = await scanContactsFile(input.path, {
+    ledger: await openCheckLedger(input.ledger ?? null),
     overrides: input.overrides ?? {},
     mapping: input.mapping,
     dailyBudget: Math.max(1, input.requestsPerDay),

@@ -12,6 +12,7 @@ import {
   withDailyBudget,
 } from '../engine/app-settings';
 import type { QuotaToday } from '../engine/contact-scan';
+import type { CheckLedger } from './engine-protocol';
 import { savedQuotaView } from '../engine/import-jobs';
 import { proposeMappingForHeaders } from '../engine/presets';
 import type { KeychainOptions } from '../engine/credentials';
@@ -101,6 +102,13 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       usable: Math.max(1, connection.budget.requestsPerDay - connection.budget.reserve),
       websiteId: connection.websiteId,
     };
+  }
+
+  /** Where the check finds what this app last wrote to the connection's website. */
+  async function ledgerOf(connectionId: string | undefined): Promise<CheckLedger | null> {
+    const { websiteId } = await budgetOf(connectionId);
+    if (websiteId === null) return null;
+    return { stateDir, websiteId, apiUrl: await connections.apiUrlOf(websiteId) };
   }
 
   /** Today's quota of a connection: its usable budget, less what this app spent today. */
@@ -272,6 +280,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         mapping,
         requestsPerDay: await usableBudget(connectionId),
         quota: await quotaToday(connectionId),
+        ledger: await ledgerOf(connectionId),
       });
     },
     'check:cancel': async ({ checkId }) => checks.cancel(checkId),
@@ -332,7 +341,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       return copy;
     },
 
-    async 'import:start'({ fileId, overrides, mapping, connectionId }) {
+    async 'import:start'({ fileId, overrides, mapping, connectionId, sendAll }) {
       const file = files.get(fileId);
       const connection = await connections.resolve(connectionId);
       return jobs.start({
@@ -341,6 +350,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         mapping,
         websiteId: connection.websiteId,
         apiUrl: connection.apiUrl,
+        sendAll: sendAll === true,
       });
     },
     'import:pause': ({ jobId }) => jobs.pause(jobId),

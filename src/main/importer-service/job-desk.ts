@@ -132,6 +132,7 @@ export class JobDesk {
         updated: counters.updated,
         skipped: counters.skipped,
         failed: counters.failed,
+        unchanged: counters.unchanged,
         requests: counters.requests,
       },
       fraction: Math.max(0, Math.min(1, fraction)),
@@ -309,6 +310,8 @@ export class JobDesk {
       updated: record.counters.updated,
       skipped: record.counters.skipped,
       failed: record.counters.failed,
+      unchanged: record.counters.unchanged,
+      sendAll: record.options.sendAll,
       requests: record.counters.requests,
       durationSeconds:
         Number.isFinite(started) && Number.isFinite(ended)
@@ -329,6 +332,8 @@ export class JobDesk {
     mapping: ImportMapping;
     websiteId: string;
     apiUrl: string | null;
+    /** Send every row, unchanged ones too. */
+    sendAll?: boolean;
   }): Promise<JobSummary> {
     let detection;
     try {
@@ -358,7 +363,7 @@ export class JobDesk {
         mapping: input.mapping,
         websiteId: input.websiteId,
         apiUrl: input.apiUrl,
-        options: { formatOverrides: input.overrides ?? {} },
+        options: { formatOverrides: input.overrides ?? {}, sendAll: input.sendAll === true },
       });
     } catch (error) {
       throw toIpcFailure(error);
@@ -592,7 +597,7 @@ export class JobDesk {
     if (final.state === 'completed') {
       await this.notify(
         'Import finished',
-        `${fileName(final.file.path)}: ${c.created} created, ${c.updated} updated, ${c.skipped} skipped, ${c.failed} failed.`,
+        `${fileName(final.file.path)}: ${c.created} created, ${c.updated} updated, ${c.unchanged > 0 ? `${c.unchanged} unchanged, ` : ''}${c.skipped} skipped, ${c.failed} failed.`,
       );
     } else if (final.state === 'failed') {
       await this.notify(

@@ -47,6 +47,21 @@ export class ContactRequestTally {
   private ifNew = 0;
   private ifExisting = 0;
 
+  /**
+   * What the row costs when its contact exists in Crisp (an unchanged row saves that much: this
+   * app wrote it).
+   */
+  costIfExisting(contact: ContactProfile, repeated: boolean): number {
+    const writesData = hasDataValues(contact) || contact.clearedDataKeys.length > 0;
+    return (repeated ? 1 : 2) + (writesData ? 1 : 0);
+  }
+
+  /** Requests of rows whose cost was not added row by row (both estimates). */
+  addRequests(requests: number): void {
+    this.ifNew += requests;
+    this.ifExisting += requests;
+  }
+
   /** `repeated`: the email appeared on an earlier valid row of the file. */
   add(contact: ContactProfile, repeated: boolean): void {
     let hasValues = false;
@@ -76,6 +91,11 @@ export class ContactRequestTally {
       model: REQUEST_MODEL_SUMMARY,
     };
   }
+}
+
+function hasDataValues(contact: ContactProfile): boolean {
+  for (const _key in contact.data) return true;
+  return false;
 }
 
 /** Whole days needed to send `requests` at `requestsPerDay` (at least 1 when there is anything). */

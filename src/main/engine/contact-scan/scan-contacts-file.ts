@@ -29,6 +29,8 @@ import type {
 import type { IssueSink } from './issues-csv';
 import { DEFAULT_GROUP_ROW_LIMIT, DEFAULT_ISSUE_LIMIT, IssueTally } from './issue-tally';
 import { ContactRequestTally, DEFAULT_DAILY_BUDGET } from './request-estimate';
+import { UnchangedRowCounter } from './unchanged-rows';
+import type { ChangeLedger } from '../change-ledger';
 
 /** A preset chosen by the person: a built-in export format or one of their saved presets. */
 export type ScanPreset =
@@ -56,6 +58,11 @@ export interface ScanContactsOptions {
   issueLimit?: number;
   /** Row numbers kept per issue group. Default 1,000. */
   groupRowLimit?: number;
+  /**
+   * The change ledger of the website the file is for: rows whose contact is what this app last
+   * wrote there are counted `unchanged` (not in the estimate). Without it, `unchanged` is null.
+   */
+  ledger?: ChangeLedger | null;
 }
 
 /** Rows looked at to propose a mapping (finding the email column from its values). */
@@ -111,6 +118,9 @@ export async function scanContactsFile(
     const duplicateLimit = options.issueLimit ?? DEFAULT_ISSUE_LIMIT;
     const emails = new EmailIndex();
     const requests = new ContactRequestTally();
+    const unchangedRows = options.ledger?.size
+      ? new UnchangedRowCounter(options.ledger, mapping.emptyCells)
+      : null;
     const progressInterval = options.progressIntervalMs ?? 200;
     let lastProgressAt = performance.now();
     let rows = 0;
@@ -167,7 +177,12 @@ export async function scanContactsFile(
           duplicateEmails++;
           if (duplicateRows.length < duplicateLimit) duplicateRows.push(validRows[k]!);
         }
-        requests.add(validContacts[k]!, repeated);
+        const contact = validContacts[k]!;
+        if (unchangedRows) {
+          const cost = requests.costIfExisting(contact, repeated);
+          if (unchangedRows.add(contact, repeated, cost)) continue;
+        }
+        requests.add(contact, repeated);
       }
       validContacts.length = 0;
       validEmails.length = 0;
@@ -191,6 +206,12 @@ export async function scanContactsFile(
       batch = next.value;
     }
     onProgress?.({ rows, bytesRead: detection.fileSize, totalBytes: detection.fileSize });
+    let unchanged: ContactScanReport['unchanged'] = null;
+    if (unchangedRows) {
+      const { found, sentAfterAll } = unchangedRows.finish();
+      requests.addRequests(sentAfterAll);
+      unchanged = found;
+    }
 
     return {
       path,
@@ -218,7 +239,7 @@ export async function scanContactsFile(
       issueCount: tally.count,
       issueGroups: tally.issueGroups(),
       estimate: requests.estimate(options.dailyBudget ?? DEFAULT_DAILY_BUDGET),
-      unchanged: null,
+      unchanged,
       seconds: (performance.now() - started) / 1000,
     };
   } finally {

@@ -156,6 +156,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   private sender: JobContactSender | null = null;
   private log: ImportLog | null = null;
   private dispatcher: RowDispatcher | null = null;
+  private watermark: RowWatermark | null = null;
   private ledger: ChangeLedger | null = null;
   private ledgerSaving: Promise<void> | null = null;
   private ledgerTimer: NodeJS.Timeout | null = null;
@@ -262,6 +263,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       this.lastOffset = start.offset;
       this.sessionStart = { at: Date.now(), offset: start.offset, read: job.counters.read };
       const watermark = new RowWatermark(journal.replayState.resumePoint);
+      this.watermark = watermark;
       journal.setMarkProvider(() => watermark.current());
 
       const startText = resuming
@@ -818,7 +820,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       offset: this.lastOffset,
       session: this.sessionStart,
       rowsPerSecond,
-      inFlight: this.inFlight,
+      // Rows read but not recorded yet: in the read-ahead window, held, or being sent.
+      inFlight: this.watermark?.pendingCount ?? 0,
       quota,
       now,
     });

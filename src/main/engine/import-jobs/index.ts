@@ -15,3 +15,4 @@ export * from './import-job-setup';
 export * from './import-job-runner';
 export * from './engine-parts';
 export * from './job-eta';
+export * from './ledger-journals';

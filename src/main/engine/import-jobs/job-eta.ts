@@ -97,8 +97,7 @@ function unchangedAhead(
   counters: JobCounters,
   rowsLeft: number,
 ): { rows: number; requests: number } | null {
-  // `unchanged` is an outcome of the journal counters from issue 9 on (0 requests a row).
-  const unchanged = (counters as JobCounters & { unchanged?: number }).unchanged ?? 0;
+  const unchanged = counters.unchanged;
   const sent = counters.created + counters.updated + counters.failed;
   if (unchanged <= 0 || sent <= 0) return null;
   const rows = rowsLeft * (unchanged / counters.read);

@@ -126,8 +126,15 @@ export class RowDispatcher {
     return this.options.signal.aborted;
   }
 
+  /** Waits for every group dispatched so far, or until the run stops (the runner then waits a grace time). */
   private async drain(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    const stopped = new Promise<void>((resolve) => {
+      if (this.stopping) resolve();
+      else this.options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    while (this.pending.size > 0 && !this.stopping) {
+      await Promise.race([Promise.allSettled([...this.pending]), stopped]);
+    }
   }
 
   private async waitForSlot(): Promise<void> {

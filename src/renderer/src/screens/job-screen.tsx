@@ -140,7 +140,7 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
   }
 
   const c = job.counters;
-  const handled = c.created + c.updated + c.skipped + c.failed;
+  const handled = c.created + c.updated + c.skipped + c.failed + c.unchanged;
   const tone = jobStateTone[job.state];
   const report = detail?.report ?? null;
   const canPause = job.state === 'running' || job.state === 'waiting_quota';
@@ -212,6 +212,7 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
           items={[
             { label: 'Created', value: c.created },
             { label: 'Updated', value: c.updated },
+            ...(c.unchanged > 0 ? [{ label: 'Unchanged (not sent)', value: c.unchanged }] : []),
             { label: 'Skipped', value: c.skipped },
             { label: 'Failed', value: c.failed },
             { label: 'Requests to Crisp', value: c.requests },
@@ -335,6 +336,12 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
             </>
           ) : (
             <p>Every row was imported.</p>
+          )}
+          {c.unchanged > 0 && (
+            <p className="muted">
+              {plural(c.unchanged, 'row was', 'rows were')} not sent: each contact is exactly what
+              this app last wrote to the website.
+            </p>
           )}
         </div>
       )}

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import type { CheckReport, IssueGroup, PreviewRow } from '../../../shared/ipc-contract';
 import type { ContactProfile } from '../../../shared/contact-profile';
+import { describeUnchangedRows } from '../../../shared/day-plan';
 import { DayPlanChart, dayPlanPhrase } from '../components/day-plan-chart';
 import { Notice } from '../components/notice';
 import { ProgressBar } from '../components/progress-bar';
@@ -100,17 +101,14 @@ function IssueGroups(props: { groups: IssueGroup[] }): React.JSX.Element {
 
 /** "41,230 of 50,000 rows are unchanged since the import of 3 Nov and will be skipped (…)". */
 function unchangedSentence(report: CheckReport): string | null {
-  const unchanged = report.unchanged;
-  if (!unchanged || unchanged.rows === 0) return null;
-  const since = unchanged.lastImportAt
-    ? ` since the import of ${new Date(unchanged.lastImportAt).toLocaleDateString(undefined, { day: 'numeric', month: 'short' })}`
-    : ' since the last import';
-  const days = report.estimate.plan?.saved?.days ?? 0;
-  const saving = [
-    `about ${plural(unchanged.requestsSaved, 'request', 'requests')}`,
-    ...(days > 0 ? [`${plural(days, 'day', 'days')} saved`] : []),
-  ].join(', ');
-  return `${new Intl.NumberFormat().format(unchanged.rows)} of ${plural(report.rows, 'row is', 'rows are')} unchanged${since} and will be skipped (${saving}).`;
+  return describeUnchangedRows(
+    report.unchanged,
+    report.rows,
+    report.estimate.plan?.saved?.days ?? 0,
+    {
+      locale: undefined,
+    },
+  );
 }
 
 /** How long the import takes: in words, then day by day. */
@@ -158,6 +156,7 @@ export function PreviewScreen(): React.JSX.Element {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [exported, setExported] = useState<string | null>(null);
+  const [sendAll, setSendAll] = useState(false);
   const id = useId();
   const { file, mapping, overrides } = wizard;
 
@@ -240,6 +239,7 @@ export function PreviewScreen(): React.JSX.Element {
           mapping,
           connectionId: wizard.connectionId,
           ...(wizard.presetId ? { presetId: wizard.presetId } : {}),
+          ...(sendAll ? { sendAll: true } : {}),
         }),
       );
       applyJob(job);
@@ -354,9 +354,29 @@ export function PreviewScreen(): React.JSX.Element {
                 { label: 'Not imported', value: report.invalid },
                 { label: 'With a warning', value: report.warnings },
                 { label: 'Repeated emails', value: report.duplicateEmails },
+                ...(report.unchanged && report.unchanged.rows > 0
+                  ? [{ label: 'Unchanged since the last import', value: report.unchanged.rows }]
+                  : []),
               ]}
             />
             <HowLong report={report} connectionLabel={connection?.label ?? null} />
+            {report.unchanged && report.unchanged.rows > 0 && (
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={sendAll}
+                  onChange={(e) => setSendAll(e.target.checked)}
+                />
+                <span>
+                  Send every row anyway, unchanged ones too
+                  <br />
+                  <span className="muted">
+                    For instance after contacts were deleted in Crisp. About{' '}
+                    {plural(report.unchanged.requestsSaved, 'more request', 'more requests')}.
+                  </span>
+                </span>
+              </label>
+            )}
             {report.duplicateEmails > 0 && (
               <Notice tone="info">
                 <p>

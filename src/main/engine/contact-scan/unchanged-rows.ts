@@ -1,0 +1,146 @@
+/**
+ * During the scan: which rows an import would skip as unchanged, by the planner's rules
+ * (contact-planning/contact-planner.ts) against the website's change ledger, so the check can say
+ * "41,230 of 50,000 rows are unchanged since the import of 3 Nov and will be skipped".
+ *
+ * Per email, by occurrence (its first valid row of the file, its second...): a row is unchanged
+ * when the ledger holds the same digests for the same occurrence and every earlier row of the
+ * email was unchanged too. Emails the ledger remembers with several rows are followed to the end
+ * of the file (few: only those), since their unchanged rows are sent after all when a later row
+ * changed or the file has fewer rows for them. Memory: the ledger, and the state of those emails.
+ */
+import type { ContactProfile } from '../../../shared/contact-profile';
+import { digestContact, sameDigest, type ChangeLedger, type LedgerEntry } from '../change-ledger';
+import { emailHash64 } from '../email-index';
+
+export interface UnchangedRowsFound {
+  rows: number;
+  /** Requests the unchanged rows would have cost, as the request tally counts them. */
+  requestsSaved: number;
+  /** When the import that last wrote the unchanged rows started (ISO); null when none. */
+  lastImportAt: string | null;
+}
+
+/** An email the ledger remembers with more than one row: followed through the file. */
+interface FollowedEmail {
+  hashHigh: number;
+  hashLow: number;
+  /** Occurrences seen in this file. */
+  seen: number;
+  /** A row of it changed: every later row is sent. */
+  changed: boolean;
+  /** Rows counted unchanged so far, and their requests (taken back if they are sent after all). */
+  unchangedRows: number;
+  unchangedRequests: number;
+}
+
+export class UnchangedRowCounter {
+  private rows = 0;
+  private requests = 0;
+  private lastWrittenBy = 0;
+  private lastWrittenAt = '';
+  /** Requests of rows counted unchanged, then found to be sent after all. */
+  private resent = 0;
+  private readonly followed = new Map<string, FollowedEmail>();
+
+  constructor(
+    private readonly ledger: ChangeLedger,
+    private readonly emptyCells: 'clear' | 'keep',
+  ) {}
+
+  /**
+   * A valid row, in file order (`repeated`: its email was on an earlier valid row). `cost` is
+   * what the row would cost if sent. True when the row is (for now) counted unchanged.
+   */
+  add(contact: ContactProfile, repeated: boolean, cost: number): boolean {
+    const email = contact.email;
+    if (!repeated) {
+      const [hashHigh, hashLow] = emailHash64(email);
+      const unchanged = this.matches(contact, hashHigh, hashLow, 1);
+      if (this.ledger.entry(hashHigh, hashLow, 2)) {
+        this.followed.set(email, {
+          hashHigh,
+          hashLow,
+          seen: 1,
+          changed: !unchanged,
+          unchangedRows: unchanged ? 1 : 0,
+          unchangedRequests: unchanged ? cost : 0,
+        });
+      }
+      if (unchanged) this.count(1, cost);
+      return unchanged;
+    }
+    // A later row of an email the ledger knows with one row at most: never unchanged.
+    const state = this.followed.get(email);
+    if (!state) return false;
+    state.seen += 1;
+    if (state.changed) return false;
+    if (this.matches(contact, state.hashHigh, state.hashLow, state.seen)) {
+      state.unchangedRows += 1;
+      state.unchangedRequests += cost;
+      this.count(1, cost);
+      return true;
+    }
+    state.changed = true;
+    if (this.ledger.entry(state.hashHigh, state.hashLow, state.seen)) this.takeBack(state);
+    return false;
+  }
+
+  /**
+   * The totals, once the file is read: rows counted unchanged whose email has fewer rows in this
+   * file than in the last import are sent after all. `sentAfterAll`: the requests of the rows
+   * counted unchanged at first, then found to be sent (to add to the estimate).
+   */
+  finish(): { found: UnchangedRowsFound; sentAfterAll: number } {
+    for (const state of this.followed.values()) {
+      if (state.changed) continue;
+      if (this.ledger.entry(state.hashHigh, state.hashLow, state.seen + 1)) this.takeBack(state);
+    }
+    const job = this.ledger.job(this.lastWrittenBy);
+    return {
+      found: {
+        rows: this.rows,
+        requestsSaved: this.requests,
+        lastImportAt: job?.startedAt ?? (this.lastWrittenAt || null),
+      },
+      sentAfterAll: this.resent,
+    };
+  }
+
+  private matches(
+    contact: ContactProfile,
+    hashHigh: number,
+    hashLow: number,
+    occurrence: number,
+  ): boolean {
+    const entry = this.ledger.entry(hashHigh, hashLow, occurrence);
+    if (!entry || entry.failed) return false;
+    const digest = digestContact(contact, this.emptyCells);
+    const same =
+      sameDigest(digest.profile, entry.digest.profile) &&
+      sameDigest(digest.segments, entry.digest.segments) &&
+      sameDigest(digest.data, entry.digest.data);
+    if (same) this.noteWriter(entry);
+    return same;
+  }
+
+  private noteWriter(entry: LedgerEntry): void {
+    const job = this.ledger.job(entry.writtenBy);
+    if (job && job.startedAt > this.lastWrittenAt) {
+      this.lastWrittenAt = job.startedAt;
+      this.lastWrittenBy = entry.writtenBy;
+    }
+  }
+
+  private count(rows: number, requests: number): void {
+    this.rows += rows;
+    this.requests += requests;
+  }
+
+  private takeBack(state: FollowedEmail): void {
+    this.count(-state.unchangedRows, -state.unchangedRequests);
+    this.resent += state.unchangedRequests;
+    state.unchangedRows = 0;
+    state.unchangedRequests = 0;
+  }
+}
