@@ -125,7 +125,8 @@ describe('re-importing the same file', { timeout: 120_000 }, () => {
     const profiles = comparableProfiles(site.crisp);
     const all = await site.run(file.path, ['--send-all']);
     expect(all.out).toMatchObject({ unchanged: 0, updated: valid });
-    expect(all.requests).toBeGreaterThan(valid);
+    // At least one request for each contact (its custom data), the look-ups besides.
+    expect(all.requests).toBeGreaterThanOrEqual(site.crisp.listProfiles().length);
     expect(comparableProfiles(site.crisp)).toEqual(profiles);
   });
 

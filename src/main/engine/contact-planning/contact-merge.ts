@@ -11,7 +11,7 @@
  *   clears an earlier value, an earlier empty cell is cleared unless a later row sets the key.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { unionSegments } from '../contact-sending/profile-merge';
+import { unionSegments } from './profile-merge';
 
 export function mergeContacts(rows: readonly ContactProfile[]): ContactProfile {
   const [first, ...rest] = rows;

@@ -10,13 +10,7 @@
  * reported 'created' when the profile holds exactly what was sent).
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import {
-  CRISP_ROUTES,
-  CrispRequestError,
-  encodePeopleId,
-  type CrispClient,
-  type PeopleProfile,
-} from '../crisp-client';
+import { CRISP_ROUTES, CrispRequestError, encodePeopleId, type CrispClient } from '../crisp-client';
 import {
   createBody,
   dataUpdate,
@@ -24,11 +18,17 @@ import {
   matchesCreated,
   mergeIntoProfile,
   type KnownProfile,
-} from './profile-merge';
+} from '../contact-planning/profile-merge';
 import type { QuotaBudget } from './quota-budget';
 import type { RateController } from './rate-controller';
-import { LookupBatcher, type LookupBatcherOptions } from './lookup-batcher';
-import { RequestPlanner, type RequestPlan } from './request-planner';
+import type { LookupBatcherOptions } from '../contact-planning/lookup-batcher';
+import {
+  ProfileReads,
+  toKnown,
+  type BulkSource,
+  type ProfileReadRequests,
+} from '../contact-planning/profile-reads';
+import { RequestPlanner, type RequestPlan } from '../contact-planning/request-planner';
 import {
   newRequestTally,
   RequestSender,
@@ -38,7 +38,7 @@ import {
   type RetryPolicy,
   type SenderState,
 } from './request-sender';
-import { WrittenProfiles } from './written-profiles';
+import { WrittenProfiles } from '../contact-planning/written-profiles';
 
 export {
   SenderClosedError,
@@ -91,12 +91,24 @@ export interface ContactSenderOptions {
   /** When Crisp cannot be reached at all: see NetworkPolicy. */
   network?: Partial<NetworkPolicy>;
   /**
-   * 'single' (default): look up one email per request (GET people/profile/{email}).
-   * 'batched': look up many emails with one search request (see lookup-batcher.ts; Crisp's
-   * multi-value search is unconfirmed, so it checks itself and falls back to 'single').
+   * The read plan (contact-planning/profile-reads.ts):
+   * - 'single' (default): one email per request (GET people/profile/{email});
+   * - 'batched': many emails with one search request (Crisp's multi-value search is unconfirmed,
+   *   so it checks itself and falls back to 'single');
+   * - 'auto' (what imports use): also lists the website once when it is small beside the
+   *   contacts to send (`expectedContacts`).
    */
-  lookups?: 'single' | 'batched';
+  lookups?: 'single' | 'batched' | 'auto';
   lookupBatch?: LookupBatcherOptions;
+  /**
+   * Contacts the import still expects to look up, asked when the read plan is chosen (the
+   * listing's worth); unknown: the website is never listed.
+   */
+  expectedContacts?: () => number | null;
+  /** A bulk-read copy older than this is read again before a write. Default 15 s. */
+  bulkFreshMs?: number;
+  /** A line for the job's log when a bulk read stops being trusted. */
+  onReadPlanNote?: (text: string) => void;
   /** Default Math.random (jitter). */
   random?: () => number;
 }
@@ -113,8 +125,8 @@ export interface SenderStats {
   requestsPerContact: number;
   plan: RequestPlan;
   existingShare: number;
-  /** 'batched' while batched look-ups work; 'single' otherwise. */
-  lookups: 'single' | 'batched';
+  /** How emails are looked up now: listing, batched search, or single reads. */
+  lookups: 'single' | 'batched' | 'listing';
   /** Why batched look-ups stopped, when they did. */
   batchedLookupsStopped: string | null;
 }
@@ -125,7 +137,7 @@ export class ContactSender {
   private readonly planner: RequestPlanner;
   private readonly written: WrittenProfiles;
   private readonly staleReadDelaysMs: number[];
-  private readonly batcher: LookupBatcher | null;
+  private readonly reads: ProfileReads;
   private readonly locks = new Map<string, Promise<void>>();
   private probe: Promise<void> | null = null;
   private counters = { created: 0, updated: 0, failed: 0, contactRequests: 0 };
@@ -145,10 +157,15 @@ export class ContactSender {
     this.planner = new RequestPlanner({ plan: options.plan ?? 'adaptive' });
     this.written = new WrittenProfiles(options.writtenCapacity);
     this.staleReadDelaysMs = options.staleReadDelaysMs ?? [500, 2_000, 5_000];
-    this.batcher =
-      options.lookups === 'batched'
-        ? new LookupBatcher((emails) => this.searchEmails(emails), options.lookupBatch)
-        : null;
+    this.reads = new ProfileReads(this.readRequests(), {
+      mode: options.lookups ?? 'single',
+      ...(options.expectedContacts !== undefined
+        ? { expectedContacts: options.expectedContacts }
+        : {}),
+      ...(options.bulkFreshMs !== undefined ? { freshMs: options.bulkFreshMs } : {}),
+      ...(options.lookupBatch ? { batch: options.lookupBatch } : {}),
+      ...(options.onReadPlanNote ? { onStopped: options.onReadPlanNote } : {}),
+    });
   }
 
   get state(): SenderState {
@@ -166,7 +183,8 @@ export class ContactSender {
    */
   get suggestedInFlight(): number {
     const concurrency = this.requests.rate?.concurrencyLimit ?? 8;
-    return Math.max(16, 2 * concurrency + (this.batcher?.enabled ? 2 * this.batcher.size : 0));
+    const batching = this.reads.mode === 'single' ? 0 : 2 * this.reads.batchSize;
+    return Math.max(16, 2 * concurrency + batching);
   }
 
   on(event: 'state', listener: (state: SenderState) => void): this {
@@ -242,19 +260,19 @@ export class ContactSender {
       },
       requestsPerContact: done === 0 ? 0 : this.counters.contactRequests / done,
       plan:
-        this.batcher?.enabled && this.planner.existingShare >= 1 / this.batcher.size
+        this.reads.mode !== 'single' && this.planner.existingShare >= 1 / this.reads.batchSize
           ? 'look-up-first'
           : this.planner.plan,
       existingShare: this.planner.existingShare,
-      lookups: this.batcher?.enabled ? 'batched' : 'single',
-      batchedLookupsStopped: this.batcher?.stoppedBecause ?? null,
+      lookups: this.reads.mode,
+      batchedLookupsStopped: this.reads.stoppedBecause,
     };
   }
 
   /** Stops: requests in flight are cancelled and pending sends reject with SenderClosedError. */
   close(): void {
     if (this.requests.closed) return;
-    this.batcher?.close();
+    this.reads.close();
     this.requests.close();
   }
 
@@ -320,19 +338,19 @@ export class ContactSender {
 
   /** An email this import has not written yet. */
   private async firstTime(attempt: RequestTally, contact: ContactProfile): Promise<ContactOutcome> {
-    // Batched look-ups cost 1/batchSize per email: worth it as soon as some emails exist.
-    if (this.batcher?.enabled && this.planner.existingShare >= 1 / this.batcher.size) {
-      const { profile, share } = await this.batcher.lookup(contact.email);
-      attempt.requests += share;
-      const existing =
-        profile === 'unknown'
-          ? await this.readProfile(attempt, contact.email)
-          : profile && toKnown(profile);
-      this.planner.record(existing !== null);
+    // A search costs 1/batchSize per email: worth it as soon as some emails exist.
+    const worthSearching = this.planner.existingShare >= 1 / this.reads.batchSize;
+    const known = await this.reads.lookup(contact.email, attempt, worthSearching);
+    if (known.kind === 'found') {
+      this.planner.record(true);
+      const existing = await this.reads.fresh(contact.email, known, attempt);
       if (existing) return this.update(attempt, contact, existing, 'updated');
-      return this.create(attempt, contact, true, profile !== 'unknown');
+      return this.create(attempt, contact, true);
     }
-
+    if (known.kind === 'absent') {
+      this.planner.record(false);
+      return this.create(attempt, contact, true, known.by);
+    }
     if (this.planner.plan === 'look-up-first') {
       const existing = await this.readProfile(attempt, contact.email);
       this.planner.record(existing !== null);
@@ -346,7 +364,7 @@ export class ContactSender {
     attempt: RequestTally,
     contact: ContactProfile,
     lookedUp: boolean,
-    byBatch = false,
+    calledNewBy: BulkSource | null = null,
   ): Promise<ContactOutcome> {
     const body = createBody(contact);
     let peopleId: string | null;
@@ -360,7 +378,7 @@ export class ContactSender {
     } catch (error) {
       if (!(error instanceof CrispRequestError && error.kind === 'exists')) throw error;
       if (!lookedUp && !attempt.createAnswerLost) this.planner.record(true);
-      if (byBatch && !attempt.createAnswerLost) this.batcher?.noteMiss();
+      if (calledNewBy && !attempt.createAnswerLost) this.reads.missed(calledNewBy);
       const existing = await this.readAfterConflict(attempt, contact.email);
       const ours = attempt.createAnswerLost && matchesCreated(existing, body);
       return this.update(attempt, contact, existing, ours ? 'created' : 'updated');
@@ -368,6 +386,7 @@ export class ContactSender {
     if (!lookedUp) this.planner.record(false);
     const result = knownFromCreate(body, peopleId);
     this.written.set(contact.email, result);
+    this.reads.wrote(contact.email, result);
     await this.writeData(attempt, contact, peopleId ?? contact.email, true);
     return { kind: 'created', peopleId, requests: attempt.requests };
   }
@@ -386,6 +405,7 @@ export class ContactSender {
       );
     }
     this.written.set(contact.email, result);
+    this.reads.wrote(contact.email, result);
     await this.writeData(attempt, contact, address, kind === 'created');
     return { kind, peopleId: existing.peopleId, requests: attempt.requests };
   }
@@ -427,21 +447,43 @@ export class ContactSender {
     }
   }
 
-  /** One search request for many emails (batched look-ups). */
-  private async searchEmails(
-    emails: string[],
-  ): Promise<{ profiles: PeopleProfile[]; requests: number }> {
-    const shared = newRequestTally();
-    const answer = await this.requests.call(shared, CRISP_ROUTES.listProfiles, (client, signal) =>
-      client.listProfiles(
-        {
-          perPage: 50,
-          filters: [{ model: 'people', criterion: 'email', operator: 'eq', query: emails }],
-        },
-        { signal },
-      ),
-    );
-    return { profiles: answer.data, requests: shared.requests };
+  /** The requests of the read plan, through the request sender (each with its own tally). */
+  private readRequests(): ProfileReadRequests {
+    const call = this.requests.call.bind(this.requests);
+    return {
+      stats: async () => {
+        const tally = newRequestTally();
+        const answer = await call(tally, CRISP_ROUTES.stats, (client, signal) =>
+          client.getStats({ signal }),
+        );
+        return { total: answer.data.total, requests: tally.requests };
+      },
+      listPage: async (page) => {
+        const tally = newRequestTally();
+        const answer = await call(tally, CRISP_ROUTES.listProfiles, (client, signal) =>
+          client.listProfiles({ page, perPage: 50 }, { signal }),
+        );
+        return { profiles: answer.data, requests: tally.requests };
+      },
+      search: async (emails) => {
+        const tally = newRequestTally();
+        const answer = await call(tally, CRISP_ROUTES.listProfiles, (client, signal) =>
+          client.listProfiles(
+            {
+              perPage: 50,
+              filters: [{ model: 'people', criterion: 'email', operator: 'eq', query: emails }],
+            },
+            { signal },
+          ),
+        );
+        return { profiles: answer.data, requests: tally.requests };
+      },
+      read: async (email) => {
+        const tally = newRequestTally();
+        const profile = await this.readProfile(tally, email);
+        return { profile, requests: tally.requests };
+      },
+    };
   }
 
   /** After a 409: the profile exists, but a cached read may not show it yet. */
@@ -526,14 +568,4 @@ export class ContactSender {
 /** The contact without its custom data (its data part is unchanged: nothing to write). */
 function withoutData(contact: ContactProfile): ContactProfile {
   return { ...contact, data: {}, clearedDataKeys: [] };
-}
-
-function toKnown(profile: PeopleProfile): KnownProfile {
-  return {
-    peopleId: profile.people_id ?? null,
-    person: profile.person as Record<string, unknown>,
-    company: profile.company as Record<string, unknown>,
-    segments: profile.segments,
-    notepad: profile.notepad,
-  };
 }

@@ -1,10 +1,15 @@
 export * from './contact-sender';
 export * from './quota-budget';
 export * from './rate-controller';
-export * from './request-planner';
-export * from './profile-merge';
-export { WrittenProfiles, DEFAULT_WRITTEN_CAPACITY } from './written-profiles';
-export { LookupBatcher, type LookupBatcherOptions, type BatchLookup } from './lookup-batcher';
+// What to send for a contact is planned in contact-planning; re-exported for callers of the sender.
+export * from '../contact-planning/request-planner';
+export * from '../contact-planning/profile-merge';
+export { WrittenProfiles, DEFAULT_WRITTEN_CAPACITY } from '../contact-planning/written-profiles';
+export {
+  LookupBatcher,
+  type LookupBatcherOptions,
+  type BatchLookup,
+} from '../contact-planning/lookup-batcher';
 export {
   RequestSender,
   newRequestTally,

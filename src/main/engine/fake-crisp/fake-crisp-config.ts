@@ -18,6 +18,7 @@ export function defaultFakeCrispConfig(): FakeCrispConfig {
     readCacheMs: 0,
     rateLimit: null,
     dailyQuota: null,
+    search: { multiValue: 'any', lagMs: 0, maxPerPage: 50, maxPage: 0 },
     faults: { serverErrorRate: 0, connectionResetRate: 0, slowRate: 0, slowMs: 15_000, seed: 1 },
   };
 }
@@ -32,6 +33,8 @@ export function applyConfigPatch(
     if (value === undefined) continue;
     if (key === 'faults')
       next.faults = { ...current.faults, ...(value as FakeCrispConfig['faults']) };
+    else if (key === 'search')
+      next.search = { ...current.search, ...(value as FakeCrispConfig['search']) };
     else if (key === 'dailyQuota') {
       next.dailyQuota =
         value === null

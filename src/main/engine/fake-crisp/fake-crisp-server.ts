@@ -337,9 +337,20 @@ export async function startFakeCrisp(
     }
     const query = parseQuery(search);
     const perPageRaw = Number.parseInt(query.get('per_page') ?? '', 10);
-    const perPage = Number.isNaN(perPageRaw) ? 20 : Math.min(50, Math.max(20, perPageRaw));
-    const filters = parseSearchFilter(query.get('search_filter') ?? '');
-    if (typeof filters === 'string') return invalidData(filters, 'query');
+    const maxPerPage = config.search.maxPerPage;
+    const perPage = Number.isNaN(perPageRaw)
+      ? Math.min(20, maxPerPage)
+      : Math.min(maxPerPage, Math.max(Math.min(20, maxPerPage), perPageRaw));
+    const parsed = parseSearchFilter(query.get('search_filter') ?? '');
+    if (typeof parsed === 'string') return invalidData(parsed, 'query');
+    const filters =
+      config.search.multiValue === 'ignored'
+        ? []
+        : config.search.multiValue === 'first'
+          ? parsed.map((filter) => ({ ...filter, query: filter.query.slice(0, 1) }))
+          : parsed;
+    if (config.search.maxPage > 0 && page > config.search.maxPage)
+      return envelope(200, 'listed', []);
     const dates: Array<number | null> = [];
     for (const name of ['filter_date_start', 'filter_date_end']) {
       const raw = query.get(name) ?? '';
@@ -352,7 +363,7 @@ export async function startFakeCrisp(
         return invalidData(`${name} should match format "date-time"`, 'query');
       dates.push(parsed);
     }
-    const matching = searchProfiles(store.all(), {
+    const matching = searchProfiles(searchable(), {
       filters,
       operator: query.get('search_operator') === 'or' ? 'or' : 'and',
       text: query.get('search_text') ?? '',
@@ -363,6 +374,18 @@ export async function startFakeCrisp(
     });
     const start = (page - 1) * perPage;
     return envelope(200, 'listed', matching.slice(start, start + perPage).map(profileReadShape));
+  }
+
+  /** What the list route searches: the profiles, or a copy up to `search.lagMs` old. */
+  let lagged: { at: number; profiles: StoredProfile[] } | null = null;
+  function searchable(): Iterable<StoredProfile> {
+    const lagMs = config.search.lagMs;
+    if (lagMs <= 0) return store.all();
+    const now = performance.now();
+    if (!lagged || now - lagged.at >= lagMs) {
+      lagged = { at: now, profiles: Array.from(store.all(), (p) => structuredClone(p)) };
+    }
+    return lagged.profiles;
   }
 
   /** GET and HEAD through the Bloom cache when `readCacheMs` > 0. */

@@ -52,6 +52,22 @@ export interface FaultConfig {
   seed: number;
 }
 
+/** How the list route (GET people/profiles) searches: all unconfirmed in Crisp (crisp-api.md §4.7). */
+export interface SearchConfig {
+  /**
+   * How a filter's `query` list is read: 'any' (a profile matching any of the values, the
+   * default), 'first' (only the first value counts), 'ignored' (the filter is ignored: every
+   * profile matches).
+   */
+  multiValue: 'any' | 'first' | 'ignored';
+  /** > 0: answers come from a copy of the profiles refreshed every `lagMs` (an index that lags). */
+  lagMs: number;
+  /** The largest per_page honoured (default 50). */
+  maxPerPage: number;
+  /** Pages past this one answer an empty list (0: no cap, the default). */
+  maxPage: number;
+}
+
 export interface FakeCrispConfig {
   /** Default: a random lower-case UUID. */
   websiteId: string;
@@ -81,14 +97,16 @@ export interface FakeCrispConfig {
   rateLimit: null | RateLimitConfig;
   /** Daily quota per token. Default null (no quota). */
   dailyQuota: null | DailyQuotaConfig;
+  search: SearchConfig;
   faults: FaultConfig;
 }
 
 /** A configuration change: like `Partial<FakeCrispConfig>`, but parts of nested objects may be given. */
 export type FakeCrispConfigPatch = Partial<
-  Omit<FakeCrispConfig, 'faults' | 'dailyQuota' | 'rateLimit'>
+  Omit<FakeCrispConfig, 'faults' | 'dailyQuota' | 'rateLimit' | 'search'>
 > & {
   faults?: Partial<FaultConfig>;
+  search?: Partial<SearchConfig>;
   dailyQuota?: null | (Partial<DailyQuotaConfig> & { limit: number });
   rateLimit?: null | (Partial<RateLimitConfig> & { perSecond: number });
 };

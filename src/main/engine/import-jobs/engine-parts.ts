@@ -69,6 +69,8 @@ export interface EnginePartsOptions {
   initialRate?: number;
   /** Sees every Crisp exchange (route, status, timing; never a secret). */
   observer?: CrispObserver;
+  /** How emails are looked up (see ContactSenderOptions.lookups). Default 'auto'. */
+  lookups?: 'single' | 'batched' | 'auto';
 }
 
 /** The reader's view of a job's file, as fixed when the job began. */
@@ -180,6 +182,8 @@ async function loadBudget(
 
 /** The Crisp sender for one job, with the checks that end its waits. */
 class CrispJobSender implements JobContactSender {
+  expectContacts: (estimate: () => number | null) => void = () => undefined;
+  onNote: (listener: (text: string) => void) => void = () => undefined;
   private readonly listeners = new Set<(c: SenderCondition) => void>();
   private checkTimer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
@@ -208,14 +212,26 @@ class CrispJobSender implements JobContactSender {
     const rate = new RateController(
       options.initialRate !== undefined ? { initialRate: options.initialRate } : {},
     );
+    let expectation: () => number | null = () => null;
+    const log = { note: (_text: string): void => undefined };
     const sender = new ContactSender(client, {
       rate,
       budget,
       emptyCells: job.mapping.emptyCells,
       ...(options.retry ? { retry: options.retry } : {}),
       network: networkPolicy(options),
+      lookups: options.lookups ?? 'auto',
+      expectedContacts: () => expectation(),
+      onReadPlanNote: (text) => log.note(text),
     });
-    return new CrispJobSender(sender, client, budget, job, options);
+    const jobSender = new CrispJobSender(sender, client, budget, job, options);
+    jobSender.expectContacts = (estimate) => {
+      expectation = estimate;
+    };
+    jobSender.onNote = (listener) => {
+      log.note = listener;
+    };
+    return jobSender;
   }
 
   send(

@@ -71,6 +71,13 @@ export interface JobContactSender {
   condition(): SenderCondition;
   onCondition(listener: (condition: SenderCondition) => void): () => void;
   quota(): QuotaView;
+  /**
+   * How many contacts the import still expects to send to emails Crisp may or may not hold
+   * (for the read plan: listing a small website, or searching); optional.
+   */
+  expectContacts?(estimate: () => number | null): void;
+  /** Plain lines about how the sender reads Crisp (a bulk read it stopped trusting); optional. */
+  onNote?(listener: (text: string) => void): void;
   /** Stops: sends still waiting end soon (rejecting or failing); no new one starts. */
   close(): Promise<void>;
 }

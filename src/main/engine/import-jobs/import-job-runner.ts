@@ -280,6 +280,11 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
 
       const dispatcher = this.dispatcherFor(job, journal, watermark, sender);
       this.dispatcher = dispatcher;
+      sender.expectContacts?.(() => this.contactsToLookUp());
+      sender.onNote?.((text) => {
+        this.log?.info(text);
+        this.emit('notice', text);
+      });
       const readerError = await this.pumpRows(job, start, journal, watermark, dispatcher);
       // Let rows in flight finish; on a stop, only for a while (what is left is re-sent on resume).
       await dispatcher.settle(this.stop ? this.stopGraceMs : undefined);
@@ -529,6 +534,24 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       if (this.abort.signal.aborted) resolve();
       else this.abort.signal.addEventListener('abort', () => resolve(), { once: true });
     });
+  }
+
+  /**
+   * Contacts still to send to emails neither this import nor the ledger knows (each needs a
+   * look-up), from the rows left in the file (by bytes) at the share seen so far; null early on.
+   */
+  private contactsToLookUp(): number | null {
+    const dispatcher = this.dispatcher;
+    const share = dispatcher?.lookupShare ?? null;
+    const job = this.job;
+    if (!dispatcher || share === null || !job) return null;
+    const readBytes = this.lastOffset - this.sessionStart.offset;
+    const readRows = this.watermark?.registered ?? 0;
+    const bytesLeft = Math.max(0, job.file.fingerprint.size - this.lastOffset);
+    // Too early to tell (the first rows of the file).
+    if (readRows < 100 && bytesLeft > 0 && this.dispatcher?.readingFile !== false) return null;
+    const rowsLeft = readBytes > 0 ? (bytesLeft / readBytes) * readRows : 0;
+    return Math.round((rowsLeft + dispatcher.windowRows) * share);
   }
 
   /** How the run ends, from what stopped it (or did not). */

@@ -50,12 +50,33 @@ export class RowDispatcher {
   private slotWaiters: Array<() => void> = [];
   private groupsInFlight = 0;
   private firstDispatched = false;
+  private plannedRows = 0;
+  private finishing = false;
+  private lookupRows = 0;
 
   constructor(private readonly options: RowDispatcherOptions) {}
 
   /** Groups being planned or sent now. */
   get inFlight(): number {
     return this.groupsInFlight;
+  }
+
+  /** False once the file has been read to the end. */
+  get readingFile(): boolean {
+    return !this.finishing;
+  }
+
+  /** Rows waiting in the read-ahead window. */
+  get windowRows(): number {
+    return this.window.rows;
+  }
+
+  /**
+   * The share of planned rows sent to emails neither this import nor the ledger knows (they
+   * need a look-up); null before any row is planned.
+   */
+  get lookupShare(): number | null {
+    return this.plannedRows === 0 ? null : this.lookupRows / this.plannedRows;
   }
 
   /** Records a row that cannot be imported (its issue says why). */
@@ -80,6 +101,7 @@ export class RowDispatcher {
 
   /** The file has ended: every group leaves, then the rows held for their email's later rows. */
   async finish(): Promise<void> {
+    this.finishing = true;
     await this.flushWindow();
     await this.drain();
     if (this.stopping) return;
@@ -189,6 +211,9 @@ export class RowDispatcher {
       }
       return;
     }
+    this.plannedRows += group.rows.length;
+    const plan = decision.send?.plan;
+    if (plan?.kind === 'upsert' && !plan.exists) this.lookupRows += decision.send!.rows.length;
     for (const step of planner.overflow()) this.chain(emailOf(step), () => this.send(step));
     const records: Array<Promise<void>> = [];
     if (decision.unchanged.length > 0) {

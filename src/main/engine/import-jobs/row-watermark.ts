@@ -17,6 +17,7 @@ export class RowWatermark {
   private head = 0;
   private readonly byRow = new Map<number, PendingRow>();
   private lastSettled: ResumePoint | null;
+  private registeredCount = 0;
 
   constructor(start: ResumePoint | null = null) {
     this.lastSettled = start;
@@ -27,6 +28,12 @@ export class RowWatermark {
     const entry: PendingRow = { row, offset, settled: false };
     this.queue.push(entry);
     this.byRow.set(row, entry);
+    this.registeredCount += 1;
+  }
+
+  /** Rows registered since this watermark was made. */
+  get registered(): number {
+    return this.registeredCount;
   }
 
   /** The row's outcome is durable. */

@@ -12,6 +12,9 @@
  */
 import type { PeopleProfile } from '../crisp-client';
 
+/** Crisp serves at least this many profiles a page (per_page is clamped to 20-50). */
+const MIN_PAGE = 20;
+
 /** A profile found (as Crisp returned it), null when Crisp has none, 'unknown' to look up alone. */
 export type BatchLookup = PeopleProfile | null | 'unknown';
 
@@ -23,7 +26,7 @@ export interface LookupBatcherOptions {
    * fast as contacts arrive, so keep at least 2 × batchSize contacts in flight.
    */
   maxWaitMs?: number;
-  /** Misses (409 after "new") before batching stops. Default 3. */
+  /** Misses (409 after "new") before batching stops. Default 1: any disagreement. */
   maxMisses?: number;
 }
 
@@ -53,7 +56,7 @@ export class LookupBatcher {
   ) {
     this.batchSize = Math.min(50, Math.max(1, options.batchSize ?? 25));
     this.maxWaitMs = options.maxWaitMs ?? 1_000;
-    this.maxMisses = options.maxMisses ?? 3;
+    this.maxMisses = options.maxMisses ?? 1;
   }
 
   get size(): number {
@@ -69,7 +72,10 @@ export class LookupBatcher {
     return this.disabledReason;
   }
 
-  /** The profile for `email`, and this email's share of the requests spent on its batch. */
+  /**
+   * The profile for `email`, and what it cost this email: the whole search request for the first
+   * email of a batch, nothing for the others (journals count whole requests).
+   */
   lookup(email: string): Promise<{ profile: BatchLookup; share: number }> {
     if (!this.enabled) return Promise.resolve({ profile: 'unknown', share: 0 });
     return new Promise((resolve) => {
@@ -107,7 +113,6 @@ export class LookupBatcher {
     const emails = [...new Set(batch.map((item) => item.email))];
     this.search(emails).then(
       ({ profiles, requests }) => {
-        const share = requests / batch.length;
         const byEmail = new Map<string, PeopleProfile>();
         let trusted = profiles.length <= emails.length;
         for (const profile of profiles) {
@@ -116,9 +121,15 @@ export class LookupBatcher {
           byEmail.set(email, profile);
         }
         if (!trusted) this.disable('Crisp’s search answered profiles that were not asked for');
-        for (const item of batch) {
-          item.resolve({ profile: trusted ? (byEmail.get(item.email) ?? null) : 'unknown', share });
-        }
+        // A page as long as the shortest Crisp serves may be cut short: the emails it does not
+        // show are not known to be new.
+        const maybeCut = profiles.length >= MIN_PAGE && profiles.length < emails.length;
+        batch.forEach((item, index) => {
+          const found = byEmail.get(item.email);
+          const profile = !trusted ? 'unknown' : (found ?? (maybeCut ? 'unknown' : null));
+          // The search is one request: charged to the first contact of the batch.
+          item.resolve({ profile, share: index === 0 ? requests : 0 });
+        });
       },
       (error: unknown) => {
         // Crisp refused or could not answer the search: look these emails up one by one.
