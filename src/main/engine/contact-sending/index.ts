@@ -7,6 +7,7 @@ export { WrittenProfiles, DEFAULT_WRITTEN_CAPACITY } from './written-profiles';
 export { LookupBatcher, type LookupBatcherOptions, type BatchLookup } from './lookup-batcher';
 export {
   RequestSender,
+  isSelfCheckingProblem,
   newRequestTally,
   type RequestSenderOptions,
   type RequestTally,
