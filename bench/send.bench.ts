@@ -1,22 +1,26 @@
 /**
  * `npm run bench:send`: the contact sender against the fake Crisp server in this process.
  *
- * 1. Rate: a per-route limit of R requests/s the sender is not told (429/420 alternating, with
- *    and without Retry-After); prints achieved / allowed and the share of 429/420 after the
- *    first 10 s.
+ * 1. Rate (bench/send-limits.ts): a limit shared by all routes, or one per route, that the
+ *    sender is not told (429/420 alternating, with and without Retry-After), with files of new
+ *    and existing contacts with custom data; prints accepted / allowed and the share of 429/420
+ *    after the first 10 s, beside a naive client (fixed concurrency, 429 retried after 1 s).
+ *    Then a Crisp outage in the middle of a 1,500-row import: requests it cost, failed rows,
+ *    contacts missing.
  * 2. Requests per contact for files of new contacts, existing contacts and a 50/50 mix, with
  *    and without custom data, each beside the naive plan (create; on 409 read, update; then
  *    data: 1-2 requests for a new contact, 3-4 for an existing one) as a ratio.
  *
  * 3. The same files with batched look-ups (opt-in).
  *
- * Options: --seconds <n> per rate run (default 40), --rate <R> (default 50), --contacts <n> per
- * file (default 1000).
+ * Options: --seconds <n> per rate run (default 30), --outage-seconds <n> (default 60),
+ * --contacts <n> per file (default 1000).
  */
 import { CrispClient } from '../src/main/engine/crisp-client';
 import { ContactSender, RateController } from '../src/main/engine/contact-sending';
 import { startFakeCrisp, type FakeCrisp } from '../src/main/engine/fake-crisp';
 import type { ContactProfile } from '../src/shared/contact-profile';
+import { outageSection, rateSection } from './send-limits';
 
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -25,8 +29,8 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const SECONDS = option('seconds', 40);
-const R = option('rate', 50);
+const SECONDS = option('seconds', 30);
+const OUTAGE_SECONDS = option('outage-seconds', 60);
 const CONTACTS = option('contacts', 1000);
 
 function contact(email: string, withData: boolean): ContactProfile {
@@ -45,35 +49,6 @@ function contact(email: string, withData: boolean): ContactProfile {
 function senderFor(crisp: FakeCrisp, lookups: 'single' | 'batched' = 'single'): ContactSender {
   const client = new CrispClient({ apiUrl: crisp.url, websiteId: crisp.websiteId, ...crisp.token });
   return new ContactSender(client, { emptyCells: 'clear', rate: new RateController(), lookups });
-}
-
-async function rateRun(retryAfter: 'none' | 'seconds'): Promise<void> {
-  const crisp = await startFakeCrisp({
-    rateLimit: { perSecond: R, status: 'alternate', retryAfter },
-  });
-  const sender = senderFor(crisp);
-  const started = Date.now();
-  const runMs = SECONDS * 1000;
-  let next = 0;
-  let failed = 0;
-  const worker = async (): Promise<void> => {
-    while (Date.now() - started < runMs) {
-      const outcome = await sender.send(contact(`r${next++}@example.com`, false));
-      if (outcome.kind === 'failed') failed += 1;
-    }
-  };
-  await Promise.all(Array.from({ length: 32 }, worker));
-  const log = crisp.requestLog().filter((r) => r.at - started < runMs);
-  const achieved = log.filter((r) => r.status === 201).length / SECONDS;
-  const late = log.filter((r) => r.at - started >= 10_000);
-  const limited = late.filter((r) => r.status === 429 || r.status === 420).length;
-  const allLimited = log.filter((r) => r.status === 429 || r.status === 420).length;
-  console.log(
-    `  Retry-After ${retryAfter.padEnd(7)}  achieved ${achieved.toFixed(1)}/s of ${R}/s = ${((achieved / R) * 100).toFixed(1)} %` +
-      `   429/420 after 10 s: ${((limited / Math.max(1, late.length)) * 100).toFixed(2)} %` +
-      ` (whole run ${((allLimited / Math.max(1, log.length)) * 100).toFixed(2)} %)   failed rows: ${failed}`,
-  );
-  await crisp.close();
 }
 
 interface FileKind {
@@ -118,11 +93,8 @@ async function requestsRun(kind: FileKind, lookups: 'single' | 'batched'): Promi
   await crisp.close();
 }
 
-console.log(
-  `Rate against an unpublished per-route limit (R = ${R}/s, ${SECONDS} s per run, 429/420 alternating)`,
-);
-await rateRun('none');
-await rateRun('seconds');
+await rateSection(SECONDS);
+await outageSection(OUTAGE_SECONDS);
 
 console.log(
   `\nRequests per contact (${CONTACTS} contacts per file; naive = create, on 409 read + update, then data)`,

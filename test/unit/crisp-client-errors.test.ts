@@ -45,6 +45,26 @@ describe('classifyErrorAnswer', () => {
   });
 });
 
+describe("classifyErrorAnswer: Crisp's limit and quota answers (crisp-api.md §3)", () => {
+  it.each([
+    // Rate limits: slow down (a spent quota that says no more is inferred by the sender).
+    [429, null, 'rate_limited'],
+    [429, 'rate_limited', 'rate_limited'],
+    [420, null, 'rate_limited'],
+    [422, 'limit_reached', 'rate_limited'],
+    [422, null, 'rate_limited'],
+    // A quota named as such, by any status, and 423.
+    [429, 'daily_quota_reached', 'quota'],
+    [429, 'plugin_quota_exceeded', 'quota'],
+    [422, 'quota_spent', 'quota'],
+    [423, 'locked', 'quota'],
+    // 422 invalid_data is a row's own problem.
+    [422, 'invalid_data', 'invalid_data'],
+  ] as const)('%i %s is %s', (status, reason, kind) => {
+    expect(classifyErrorAnswer(status, reason)).toBe(kind);
+  });
+});
+
 describe('parseRetryAfter', () => {
   it('reads seconds and HTTP dates, ignores garbage', () => {
     expect(parseRetryAfter('2')).toBe(2000);

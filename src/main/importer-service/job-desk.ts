@@ -505,9 +505,13 @@ export class JobDesk {
         if (isFinishedJobState(event.state)) break; // told when the run has ended (afterEnd)
         void this.publishState(event.jobId, event.previousState);
         this.updateActivity();
-        // A lost network needs nothing from the person (the import carries on by itself when it
-        // is back); a refused key or website does.
-        if (event.state === 'waiting_for_connection' && event.problem !== 'network_unreachable') {
+        // A lost network or a Crisp outage needs nothing from the person (the import carries on
+        // by itself when it is back); a refused key or website does.
+        if (
+          event.state === 'waiting_for_connection' &&
+          event.problem !== 'network_unreachable' &&
+          event.problem !== 'crisp_unavailable'
+        ) {
           void this.notify(
             'An import needs attention',
             event.message ?? 'Crisp refused the connection. Open the app to fix it.',

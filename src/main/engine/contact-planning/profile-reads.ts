@@ -142,6 +142,8 @@ export class ProfileReads {
     worthSearching: boolean,
   ): Promise<ProfileLookup> {
     if (this.options.mode === 'single') return { kind: 'unknown' };
+    // The first look-up whose estimate is known decides; the others go by search meanwhile
+    // (they do not wait for a listing of many pages, nor for a Crisp that does not answer).
     await this.decide();
     tally.requests += this.unbilled;
     this.unbilled = 0;
@@ -198,8 +200,7 @@ export class ProfileReads {
    * that is worth it. Until then, look-ups go by search.
    */
   private async decide(): Promise<void> {
-    if (this.decided || this.options.mode !== 'auto') return;
-    if (this.deciding) return this.deciding;
+    if (this.decided || this.options.mode !== 'auto' || this.deciding) return;
     const expected = this.options.expectedContacts?.() ?? null;
     if (expected === null) return;
     this.deciding = this.chooseListing(expected)
@@ -209,6 +210,7 @@ export class ProfileReads {
       .finally(() => {
         this.decided = true;
       });
+    // The contact that decides waits for the decision; the others do not.
     return this.deciding;
   }
 

@@ -88,6 +88,8 @@ export interface ContactSenderOptions {
   staleReadDelaysMs?: number[];
   /** Only 429/420 answers for this long is taken as a spent quota. Default 10 minutes. */
   assumeQuotaAfterMs?: number;
+  /** 429/420 answers that keep coming with the rate at its floor this long: a spent quota. */
+  assumeQuotaAtFloorMs?: number;
   /** When Crisp cannot be reached at all: see NetworkPolicy. */
   network?: Partial<NetworkPolicy>;
   /**
@@ -131,6 +133,9 @@ export interface SenderStats {
   batchedLookupsStopped: string | null;
 }
 
+/** How long the other contacts wait for the first contact's answer (see `upsert`). */
+const PROBE_WAIT_MS = 2_000;
+
 export class ContactSender {
   private readonly requests: RequestSender;
   private readonly emptyCells: 'clear' | 'keep';
@@ -150,6 +155,9 @@ export class ContactSender {
       ...(options.network ? { network: options.network } : {}),
       ...(options.assumeQuotaAfterMs !== undefined
         ? { assumeQuotaAfterMs: options.assumeQuotaAfterMs }
+        : {}),
+      ...(options.assumeQuotaAtFloorMs !== undefined
+        ? { assumeQuotaAtFloorMs: options.assumeQuotaAtFloorMs }
         : {}),
       ...(options.random ? { random: options.random } : {}),
     });
@@ -285,9 +293,14 @@ export class ContactSender {
       return this.firstTime(attempt, contact);
     }
     // Nothing is known about this file yet: one contact goes first and the others wait for
-    // Crisp's first answer (one round trip), instead of all guessing "create first".
+    // Crisp's first answer (one round trip), instead of all guessing "create first". They wait
+    // PROBE_WAIT_MS at most: a first contact that keeps failing (Crisp down from the start) must
+    // not hide an outage behind its retries, and then fail alone.
+    const waitedSince = Date.now();
     while (this.probe && this.planner.observations === 0) {
-      await Promise.race([this.probe, this.planner.nextObservation()]);
+      const left = PROBE_WAIT_MS - (Date.now() - waitedSince);
+      if (left <= 0) break;
+      await Promise.race([this.probe, this.planner.nextObservation(), this.requests.sleep(left)]);
     }
     if (this.planner.observations > 0) return this.firstTime(attempt, contact);
     let finished!: () => void;

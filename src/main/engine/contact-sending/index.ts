@@ -12,6 +12,7 @@ export {
 } from '../contact-planning/lookup-batcher';
 export {
   RequestSender,
+  isSelfCheckingProblem,
   newRequestTally,
   type RequestSenderOptions,
   type RequestTally,

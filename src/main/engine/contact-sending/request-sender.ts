@@ -7,10 +7,16 @@
  * - 401, 403/402, not_subscribed, unknown route: every call pauses ('connection'); none fails;
  *   `resumeAfterConnectionFixed()` carries on with the same requests;
  * - quota (Crisp's answer, or the budget spent): pauses until the reset, then carries on alone;
- * - 429/420: the rate controller slows down and the request waits its turn again; if Crisp
- *   answers nothing but that for `assumeQuotaAfterMs`, it is taken as a spent quota;
- * - 5xx, resets, timeouts: retried with exponential backoff and jitter, then the call throws
- *   (the caller fails the row, retryable);
+ * - 429/420: the rate controller slows down and the request waits its turn again; when they
+ *   keep coming with the rate at its floor for `assumeQuotaAtFloorMs` (or Crisp answers nothing
+ *   but that for `assumeQuotaAfterMs`), it is taken as a spent quota whatever Crisp's reason;
+ * - 5xx, resets, timeouts: retried with exponential backoff and jitter (at least the
+ *   Retry-After), then the call throws (the caller fails the row, retryable);
+ * - Crisp down (5xx answers to many different requests at once, with no good answer between;
+ *   see `NetworkPolicy.outageAfterRequests`): every call pauses ('connection', problem
+ *   'crisp_unavailable'), checks as for a lost network below (the first check no sooner than a
+ *   503's Retry-After), and carries on by itself; attempts made meanwhile do not count. A lone
+ *   request failing on a server that answers others stays a per-row retry;
  * - Crisp unreachable (connection refused, name not found, network down, or nothing but resets
  *   and timeouts): when a request keeps failing and no HTTP answer at all has come from Crisp
  *   since its first failure, or Crisp has answered nothing for `unreachableAfterMs`, every call
@@ -29,16 +35,27 @@ import {
   type CrispRoute,
 } from '../crisp-client';
 import type { QuotaBudget } from './quota-budget';
-import type { RateController } from './rate-controller';
+import type { RateController, RatePermit } from './rate-controller';
 
 /**
  * Why sending waits for the connection: the token or website is refused ('auth',
  * 'not_subscribed', 'forbidden', 'not_found': fixed by the user, then
- * `resumeAfterConnectionFixed()`), or Crisp cannot be reached ('network_unreachable': the sender
- * checks by itself and carries on when Crisp answers again).
+ * `resumeAfterConnectionFixed()`), Crisp cannot be reached ('network_unreachable') or Crisp
+ * answers only server errors ('crisp_unavailable'): for these two the sender checks by itself
+ * and carries on when Crisp answers properly again.
  */
 export type ConnectionProblem =
-  'auth' | 'not_subscribed' | 'forbidden' | 'not_found' | 'network_unreachable';
+  | 'auth'
+  | 'not_subscribed'
+  | 'forbidden'
+  | 'not_found'
+  | 'network_unreachable'
+  | 'crisp_unavailable';
+
+/** The problems the sender waits out by itself, checking Crisp now and then. */
+export function isSelfCheckingProblem(problem: ConnectionProblem): boolean {
+  return problem === 'network_unreachable' || problem === 'crisp_unavailable';
+}
 
 export type SenderState =
   | 'sending'
@@ -68,6 +85,12 @@ export interface NetworkPolicy {
   firstCheckMs: number;
   /** The delay between checks doubles up to this. Default 60 s. */
   maxCheckMs: number;
+  /**
+   * 5xx answers (or answers that are not Crisp's JSON) to this many different requests, with
+   * no good answer from Crisp between them: Crisp is down, the sender pauses. Fewer when fewer
+   * requests are under way, but at least 2: one request failing alone fails its row. Default 8.
+   */
+  outageAfterRequests: number;
 }
 
 export interface RequestSenderOptions {
@@ -76,7 +99,13 @@ export interface RequestSenderOptions {
   retry?: Partial<RetryPolicy>;
   /** Only 429/420 answers for this long is taken as a spent quota. Default 10 minutes. */
   assumeQuotaAfterMs?: number;
-  /** When Crisp cannot be reached at all: see NetworkPolicy. */
+  /**
+   * 429/420 answers that keep coming for this long while the rate controller holds their route
+   * at its lowest rate, with no other answer between, are taken as a spent quota (Crisp's
+   * reason for a spent quota is unknown). Default 2 minutes.
+   */
+  assumeQuotaAtFloorMs?: number;
+  /** When Crisp cannot be reached at all, or is down: see NetworkPolicy. */
   network?: Partial<NetworkPolicy>;
   /** Default Math.random (jitter). */
   random?: () => number;
@@ -118,7 +147,10 @@ const DEFAULT_NETWORK: NetworkPolicy = {
   unreachableAfterMs: 20_000,
   firstCheckMs: 2_000,
   maxCheckMs: 60_000,
+  outageAfterRequests: 8,
 };
+/** The longest Retry-After honoured before checking whether Crisp is back. */
+const MAX_RETRY_AFTER_MS = 600_000;
 /**
  * How many times one request may pause the sender for the network. Each pause ends only when
  * Crisp answers a check again; a request that keeps failing on a server that answers the checks
@@ -129,6 +161,25 @@ const NETWORK_MESSAGE =
   'Crisp cannot be reached: no network. The import continues by itself when the connection is back.';
 const DAY_MS = 86_400_000;
 
+function outageMessage(status: number | undefined): string {
+  const code = status === undefined ? '' : ` (HTTP ${status})`;
+  return `Crisp is not answering properly${code}. The import continues by itself when it is back.`;
+}
+
+/** One call's transient failures so far. */
+interface CallAttempts {
+  /** Tells calls apart: an outage is 5xx answers to many different calls. */
+  id: number;
+  /** 5xx, resets and timeouts since the call began or last waited out a pause. */
+  failures: number;
+  /** `answers` when this call's current run of failures began (null: none yet). */
+  answersWhenFailing: number | null;
+  /** Pauses this call caused by itself (network or outage). */
+  selfPauses: number;
+  /** 429s without a rate controller (each waits longer). */
+  rateLimited: number;
+}
+
 export class RequestSender {
   private client: CrispClient;
   private detachObserver: () => void;
@@ -137,6 +188,7 @@ export class RequestSender {
   readonly retry: RetryPolicy;
   private readonly network: NetworkPolicy;
   private readonly assumeQuotaAfterMs: number;
+  private readonly assumeQuotaAtFloorMs: number;
   private readonly random: () => number;
   private readonly events = new EventEmitter();
   private readonly abort = new AbortController();
@@ -145,14 +197,21 @@ export class RequestSender {
   private resumed: Promise<void> | null = null;
   private resume: (() => void) | null = null;
   private quotaTimer: NodeJS.Timeout | null = null;
+  /** Since when Crisp has answered nothing but 429/420 (null: something else came since). */
   private rateLimitedSince: number | null = null;
+  /** Since when those 429/420 came with their route at the lowest rate. */
+  private atFloorSince: number | null = null;
   /** When Crisp last answered anything (any HTTP status), or sending last began. */
   private lastAnswerAt = Date.now();
   /** HTTP answers (any status) seen so far. */
   private answers = 0;
-  private networkTimer: NodeJS.Timeout | null = null;
-  private networkCheckDelayMs = 0;
-  private networkChecking = false;
+  /** Calls that got a 5xx since Crisp last answered properly. */
+  private readonly failingCalls = new Set<number>();
+  private nextCallId = 0;
+  private activeCalls = 0;
+  private checkTimer: NodeJS.Timeout | null = null;
+  private checkDelayMs = 0;
+  private checking = false;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; done: () => void }>();
   private readonly counters: RequestCounters = { requests: 0, rateLimited: 0, byRoute: {} };
 
@@ -163,6 +222,7 @@ export class RequestSender {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.network = { ...DEFAULT_NETWORK, ...options.network };
     this.assumeQuotaAfterMs = options.assumeQuotaAfterMs ?? 600_000;
+    this.assumeQuotaAtFloorMs = options.assumeQuotaAtFloorMs ?? 120_000;
     this.random = options.random ?? Math.random;
     this.detachObserver = client.addObserver((exchange) => this.observe(exchange));
     // Every request in flight listens to the one stop signal.
@@ -212,7 +272,7 @@ export class RequestSender {
   resumeQuotaNow(): void {
     if (typeof this.currentState === 'object' && this.currentState.paused === 'quota') {
       this.budget?.resetNow();
-      this.rateLimitedSince = null;
+      this.clearRateLimited();
       this.setSending();
     }
   }
@@ -223,7 +283,7 @@ export class RequestSender {
     this.currentState = 'closed';
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
-    this.stopNetworkChecks();
+    this.stopChecks();
     this.abort.abort();
     for (const sleep of this.sleeps) {
       clearTimeout(sleep.timer);
@@ -249,89 +309,38 @@ export class RequestSender {
     route: CrispRoute,
     request: (client: CrispClient, signal: AbortSignal) => Promise<T>,
   ): Promise<T> {
-    let transientFailures = 0;
-    /** `answers` when this request's current run of failures began (null: none yet). */
-    let answersWhenFailing: number | null = null;
-    let networkPauses = 0;
-    for (;;) {
-      if (await this.whileSending()) {
-        // After a pause, the request starts again with all its attempts.
-        transientFailures = 0;
-        answersWhenFailing = null;
-      }
-      const permit = this.rate
-        ? await this.rate.acquire(route, this.abort.signal).catch(() => null)
-        : null;
-      if (this.rate && !permit) throw new SenderClosedError();
-      if (this.currentState !== 'sending') {
-        permit?.release();
-        continue;
-      }
-      if (this.budget && !this.budget.tryConsume(1)) {
-        permit?.release();
-        this.pauseForQuota(
-          this.budget.resumesAt,
-          'The daily request budget for this token is used up.',
-        );
-        continue;
-      }
-      tally.requests += 1;
-      try {
-        const answer = await request(this.client, this.abort.signal);
-        this.rateLimitedSince = null;
-        return answer;
-      } catch (error) {
-        if (!(error instanceof CrispRequestError)) throw error;
-        if (error.kind !== 'rate_limited') this.rateLimitedSince = null;
-        switch (error.kind) {
-          case 'aborted':
-            throw new SenderClosedError();
-          case 'rate_limited':
-            this.noteRateLimited();
-            continue;
-          case 'quota':
-            this.budget?.markServerSpent();
-            this.pauseForQuota(this.budget?.resumesAt ?? nextUtcMidnight(), error.message);
-            continue;
-          case 'auth':
-          case 'not_subscribed':
-          case 'forbidden':
-            this.pauseForConnection(error.kind, error.message);
-            continue;
-          case 'not_found':
-            if (error.reason === 'not_found') {
-              this.pauseForConnection('not_found', error.message);
-              continue;
-            }
-            throw error;
-          case 'server':
-          case 'network':
-          case 'timeout': {
-            if (route === CRISP_ROUTES.createProfile) tally.createAnswerLost = true;
-            // Paused meanwhile (the network, the quota, the token): this attempt does not count.
-            if (this.currentState !== 'sending') continue;
-            answersWhenFailing ??= this.answers;
-            transientFailures += 1;
-            if (
-              error.kind !== 'server' &&
-              networkPauses < MAX_NETWORK_PAUSES_PER_REQUEST &&
-              this.looksUnreachable(answersWhenFailing, transientFailures)
-            ) {
-              networkPauses += 1;
-              this.pauseForNetwork(error.message);
-              continue;
-            }
-            if (transientFailures >= this.retry.maxAttempts) throw error;
-            permit?.release();
-            await this.sleep(this.backoff(transientFailures));
-            continue;
-          }
-          default:
-            throw error;
+    const attempts: CallAttempts = {
+      id: this.nextCallId++,
+      failures: 0,
+      answersWhenFailing: null,
+      selfPauses: 0,
+      rateLimited: 0,
+    };
+    this.activeCalls += 1;
+    try {
+      for (;;) {
+        if (await this.whileSending()) {
+          // After a pause, the request starts again with all its attempts.
+          attempts.failures = 0;
+          attempts.answersWhenFailing = null;
         }
-      } finally {
-        permit?.release();
+        const permit = await this.turn(route);
+        if (permit === 'later') continue;
+        tally.requests += 1;
+        let waitMs: number;
+        try {
+          const answer = await request(this.client, this.abort.signal);
+          this.clearRateLimited();
+          return answer;
+        } catch (error) {
+          waitMs = this.afterFailure(error, attempts, tally, route);
+        } finally {
+          permit?.release();
+        }
+        if (waitMs > 0) await this.sleep(waitMs);
       }
+    } finally {
+      this.activeCalls -= 1;
     }
   }
 
@@ -351,6 +360,116 @@ export class RequestSender {
   }
 
   /**
+   * The request's turn: a rate permit (null without a controller), or 'later' when it must
+   * wait again (a pause began meanwhile, or the day's budget is spent).
+   */
+  private async turn(route: CrispRoute): Promise<RatePermit | null | 'later'> {
+    const permit = this.rate
+      ? await this.rate.acquire(route, this.abort.signal).catch(() => null)
+      : null;
+    if (this.rate && !permit) throw new SenderClosedError();
+    if (this.currentState !== 'sending') {
+      permit?.release();
+      return 'later';
+    }
+    if (this.budget && !this.budget.tryConsume(1)) {
+      permit?.release();
+      this.pauseForQuota(
+        this.budget.resumesAt,
+        'The daily request budget for this token is used up.',
+      );
+      return 'later';
+    }
+    return permit;
+  }
+
+  /**
+   * What a failed attempt leads to: how long to wait before the next one (0: at once, or after
+   * the pause it started), or the error thrown to the caller.
+   */
+  private afterFailure(
+    error: unknown,
+    attempts: CallAttempts,
+    tally: RequestTally,
+    route: CrispRoute,
+  ): number {
+    if (!(error instanceof CrispRequestError)) throw error;
+    if (error.kind !== 'rate_limited') this.clearRateLimited();
+    switch (error.kind) {
+      case 'aborted':
+        throw new SenderClosedError();
+      case 'rate_limited':
+        this.noteRateLimited(route);
+        // The rate controller paces the next attempt; without one, back off.
+        return this.rate ? 0 : this.backoff(++attempts.rateLimited);
+      case 'quota':
+        this.budget?.markServerSpent();
+        this.pauseForQuota(this.budget?.resumesAt ?? nextUtcMidnight(), error.message);
+        return 0;
+      case 'auth':
+      case 'not_subscribed':
+      case 'forbidden':
+        this.pauseForConnection(error.kind, error.message);
+        return 0;
+      case 'not_found':
+        if (error.reason !== 'not_found') throw error;
+        this.pauseForConnection('not_found', error.message);
+        return 0;
+      case 'server':
+      case 'network':
+      case 'timeout':
+        return this.afterTransient(error, attempts, tally, route);
+      default:
+        throw error;
+    }
+  }
+
+  /** A 5xx, reset or timeout: retry later, pause every call (Crisp down or unreachable), or give up. */
+  private afterTransient(
+    error: CrispRequestError,
+    attempts: CallAttempts,
+    tally: RequestTally,
+    route: CrispRoute,
+  ): number {
+    if (route === CRISP_ROUTES.createProfile) tally.createAnswerLost = true;
+    // Paused meanwhile (the network, an outage, the quota, the token): this attempt does not count.
+    if (this.currentState !== 'sending') return 0;
+    attempts.answersWhenFailing ??= this.answers;
+    attempts.failures += 1;
+    if (attempts.selfPauses < MAX_NETWORK_PAUSES_PER_REQUEST) {
+      if (error.kind === 'server' && this.looksDown(attempts.id)) {
+        attempts.selfPauses += 1;
+        this.pauseUntilCrispAnswers('crisp_unavailable', outageMessage(error.status), error);
+        return 0;
+      }
+      if (
+        error.kind !== 'server' &&
+        this.looksUnreachable(attempts.answersWhenFailing, attempts.failures)
+      ) {
+        attempts.selfPauses += 1;
+        this.pauseUntilCrispAnswers(
+          'network_unreachable',
+          `${NETWORK_MESSAGE} (Last attempt: ${error.message})`,
+        );
+        return 0;
+      }
+    }
+    if (attempts.failures >= this.retry.maxAttempts) throw error;
+    const retryAfterMs = Math.min(error.retryAfterMs ?? 0, this.retry.maxDelayMs);
+    return Math.max(this.backoff(attempts.failures), retryAfterMs);
+  }
+
+  /**
+   * Crisp down, as opposed to one request failing: 5xx answers to `outageAfterRequests`
+   * different calls (fewer when fewer are under way, at least 2) with no good answer between.
+   */
+  private looksDown(callId: number): boolean {
+    this.failingCalls.add(callId);
+    const needed = Math.min(this.network.outageAfterRequests, Math.max(2, this.activeCalls));
+    return this.failingCalls.size >= needed;
+  }
+
+  /**
    * Crisp unreachable, as opposed to an occasional reset or timeout: no HTTP answer at all has
    * come from Crisp since this request began failing, and either its attempts are used up or
    * Crisp has been silent for `unreachableAfterMs` (with at least two failures of this request).
@@ -366,18 +485,31 @@ export class RequestSender {
     return ceiling / 2 + this.random() * (ceiling / 2);
   }
 
-  private noteRateLimited(): void {
+  // ---- a spent quota that Crisp does not name ----------------------------------------------
+
+  /**
+   * A 429/420. Nothing but these for `assumeQuotaAfterMs`, or for `assumeQuotaAtFloorMs` with
+   * the route already held at the lowest rate, is taken as a spent quota.
+   */
+  private noteRateLimited(route: CrispRoute): void {
     const now = Date.now();
     this.rateLimitedSince ??= now;
-    if (now - this.rateLimitedSince >= this.assumeQuotaAfterMs) {
-      this.rateLimitedSince = null;
-      this.budget?.markServerSpent();
-      const minutes = Math.round(this.assumeQuotaAfterMs / 60_000);
-      this.pauseForQuota(
-        this.budget?.resumesAt ?? nextUtcMidnight(),
-        `Crisp has answered only "too many requests" for ${minutes} minutes, which usually means the daily quota is spent.`,
-      );
-    }
+    if (this.rate?.atFloor(route)) this.atFloorSince ??= now;
+    const atFloor =
+      this.atFloorSince !== null && now - this.atFloorSince >= this.assumeQuotaAtFloorMs;
+    if (!atFloor && now - this.rateLimitedSince < this.assumeQuotaAfterMs) return;
+    const lasted = describeDuration(now - this.rateLimitedSince);
+    this.clearRateLimited();
+    this.budget?.markServerSpent();
+    this.pauseForQuota(
+      this.budget?.resumesAt ?? nextUtcMidnight(),
+      `Crisp has answered only "too many requests" for ${lasted}${atFloor ? ', even at the slowest pace' : ''}, which usually means the daily quota is spent.`,
+    );
+  }
+
+  private clearRateLimited(): void {
+    this.rateLimitedSince = null;
+    this.atFloorSince = null;
   }
 
   // ---- pauses ------------------------------------------------------------------------------
@@ -402,9 +534,10 @@ export class RequestSender {
   private setSending(): void {
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
-    this.stopNetworkChecks();
+    this.stopChecks();
     // Silence is counted from now on, not across the pause.
     this.lastAnswerAt = Date.now();
+    this.failingCalls.clear();
     this.setState('sending');
     const resume = this.resume;
     this.resumed = null;
@@ -414,103 +547,117 @@ export class RequestSender {
 
   private pauseForConnection(problem: ConnectionProblem, message: string): void {
     if (this.currentState === 'closed') return;
-    // A refused token replaces a network pause (Crisp answers again, but not to this token).
-    if (typeof this.currentState === 'object' && this.currentState.paused === 'connection') {
-      if (this.currentState.problem !== 'network_unreachable') return;
-    }
+    // A refused token replaces a self-checking pause (Crisp answers again, but not to this token).
+    if (this.selfCheckingProblem() === null && this.pausedFor('connection')) return;
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
-    this.stopNetworkChecks();
+    this.stopChecks();
     this.setState({ paused: 'connection', problem, message });
   }
 
   private pauseForQuota(resumesAt: number, message: string): void {
     if (this.currentState === 'closed') return;
-    if (typeof this.currentState === 'object') {
-      if (this.currentState.paused === 'connection') {
-        if (this.currentState.problem !== 'network_unreachable') return;
-      } else if (this.currentState.resumesAt >= resumesAt) return;
+    const state = this.currentState;
+    if (typeof state === 'object') {
+      if (state.paused === 'connection') {
+        if (!isSelfCheckingProblem(state.problem)) return;
+      } else if (state.resumesAt >= resumesAt) return;
     }
-    this.stopNetworkChecks();
+    this.stopChecks();
     this.setState({ paused: 'quota', resumesAt, message });
     this.armQuotaTimer();
   }
 
-  /** Crisp cannot be reached: pause (no row fails) and check until it answers again. */
-  private pauseForNetwork(lastError: string): void {
+  /**
+   * Crisp cannot be reached, or answers only server errors: pause (no row fails) and check
+   * until it answers properly again; the first check no sooner than the answer's Retry-After.
+   */
+  private pauseUntilCrispAnswers(
+    problem: 'network_unreachable' | 'crisp_unavailable',
+    message: string,
+    answer?: CrispRequestError,
+  ): void {
     if (this.currentState !== 'sending') return;
     if (this.quotaTimer) clearTimeout(this.quotaTimer);
     this.quotaTimer = null;
-    this.setState({
-      paused: 'connection',
-      problem: 'network_unreachable',
-      message: `${NETWORK_MESSAGE} (Last attempt: ${lastError})`,
-    });
-    this.networkCheckDelayMs = this.network.firstCheckMs;
-    this.scheduleNetworkCheck(this.networkCheckDelayMs);
+    this.setState({ paused: 'connection', problem, message });
+    this.checkDelayMs = this.network.firstCheckMs;
+    this.scheduleCheck(Math.max(this.checkDelayMs, retryAfterOf(answer)));
   }
 
-  private isNetworkPause(): boolean {
+  private pausedFor(kind: 'connection' | 'quota'): boolean {
     const state = this.currentState;
-    return (
-      typeof state === 'object' &&
-      state.paused === 'connection' &&
-      state.problem === 'network_unreachable'
-    );
+    return typeof state === 'object' && state.paused === kind;
   }
 
-  private scheduleNetworkCheck(delayMs: number): void {
-    if (this.networkTimer) clearTimeout(this.networkTimer);
-    this.networkTimer = setTimeout(() => {
-      this.networkTimer = null;
-      void this.checkNetwork();
+  /** The problem of the pause the sender checks by itself, if that is the pause. */
+  private selfCheckingProblem(): ConnectionProblem | null {
+    const state = this.currentState;
+    if (typeof state !== 'object' || state.paused !== 'connection') return null;
+    return isSelfCheckingProblem(state.problem) ? state.problem : null;
+  }
+
+  private scheduleCheck(delayMs: number): void {
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    this.checkTimer = setTimeout(() => {
+      this.checkTimer = null;
+      void this.checkCrisp();
     }, delayMs);
   }
 
-  private stopNetworkChecks(): void {
-    if (this.networkTimer) clearTimeout(this.networkTimer);
-    this.networkTimer = null;
+  private stopChecks(): void {
+    if (this.checkTimer) clearTimeout(this.checkTimer);
+    this.checkTimer = null;
   }
 
-  /** One cheap request: does Crisp answer again? */
-  private async checkNetwork(): Promise<void> {
-    if (this.networkChecking || !this.isNetworkPause()) return;
-    this.networkChecking = true;
+  /** One cheap request: does Crisp answer properly again? */
+  private async checkCrisp(): Promise<void> {
+    if (this.checking || this.selfCheckingProblem() === null) return;
+    this.checking = true;
     try {
       await this.client.getStats({ signal: this.abort.signal });
       this.budget?.tryConsume(1);
-      if (this.isNetworkPause()) this.setSending();
+      if (this.selfCheckingProblem() !== null) this.setSending();
     } catch (error) {
-      if (!this.isNetworkPause()) return;
-      const kind = error instanceof CrispRequestError ? error.kind : 'network';
-      const message = error instanceof Error ? error.message : String(error);
-      switch (kind) {
-        case 'aborted':
-          return;
-        case 'rate_limited':
-          // Crisp answers: the rate controller handles the rest.
-          this.setSending();
-          return;
-        case 'quota':
-          this.budget?.markServerSpent();
-          this.pauseForQuota(this.budget?.resumesAt ?? nextUtcMidnight(), message);
-          return;
-        case 'auth':
-        case 'not_subscribed':
-        case 'forbidden':
-        case 'not_found':
-          this.pauseForConnection(kind, message);
-          return;
-        default:
-          // Still unreachable (or Crisp fails): check again later, less often.
-          this.networkCheckDelayMs = Math.min(
-            this.network.maxCheckMs,
-            Math.max(1, this.networkCheckDelayMs * 2),
-          );
-          this.scheduleNetworkCheck(this.networkCheckDelayMs);
-      }
+      if (this.selfCheckingProblem() !== null) this.afterFailedCheck(error);
     } finally {
-      this.networkChecking = false;
+      this.checking = false;
+    }
+  }
+
+  private afterFailedCheck(error: unknown): void {
+    const failure = error instanceof CrispRequestError ? error : null;
+    const kind = failure?.kind ?? 'network';
+    const message = error instanceof Error ? error.message : String(error);
+    switch (kind) {
+      case 'aborted':
+        return;
+      case 'rate_limited':
+        // Crisp answers: the rate controller handles the rest.
+        this.setSending();
+        return;
+      case 'quota':
+        this.budget?.markServerSpent();
+        this.pauseForQuota(this.budget?.resumesAt ?? nextUtcMidnight(), message);
+        return;
+      case 'auth':
+      case 'not_subscribed':
+      case 'forbidden':
+      case 'not_found':
+        this.pauseForConnection(kind, message);
+        return;
+      default: {
+        // Still unreachable, or Crisp still fails: check again later, less often.
+        if (kind === 'server' && this.selfCheckingProblem() === 'network_unreachable') {
+          this.setState({
+            paused: 'connection',
+            problem: 'crisp_unavailable',
+            message: outageMessage(failure?.status),
+          });
+        }
+        this.checkDelayMs = Math.min(this.network.maxCheckMs, Math.max(1, this.checkDelayMs * 2));
+        this.scheduleCheck(Math.max(this.checkDelayMs, retryAfterOf(failure ?? undefined)));
+      }
     }
   }
 
@@ -544,8 +691,16 @@ export class RequestSender {
     if (exchange.status !== null) {
       this.answers += 1;
       this.lastAnswerAt = Date.now();
-      // An answer while waiting for the network (a slow request came back): check at once.
-      if (this.isNetworkPause() && !this.networkChecking) this.scheduleNetworkCheck(0);
+      const proper = exchange.errorKind !== 'server';
+      if (proper) this.failingCalls.clear();
+      // An answer while waiting (a slow request came back): check at once; while Crisp is
+      // down, only a proper answer says it may be back.
+      const waitingFor = this.selfCheckingProblem();
+      if (
+        !this.checking &&
+        (waitingFor === 'network_unreachable' || (waitingFor === 'crisp_unavailable' && proper))
+      )
+        this.scheduleCheck(0);
     }
     const counters = this.counters;
     counters.requests += 1;
@@ -555,6 +710,21 @@ export class RequestSender {
     const route = (counters.byRoute[exchange.route] ??= {});
     route[answer] = (route[answer] ?? 0) + 1;
   }
+}
+
+/** A Retry-After to honour before checking whether Crisp is back (0: none). */
+function retryAfterOf(answer: CrispRequestError | undefined): number {
+  return Math.min(answer?.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
+}
+
+/** "45 seconds", "1 minute", "10 minutes". */
+function describeDuration(ms: number): string {
+  if (ms < 90_000) {
+    const seconds = Math.max(1, Math.round(ms / 1000));
+    return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  }
+  const minutes = Math.round(ms / 60_000);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
 }
 
 function nextUtcMidnight(now = Date.now()): number {

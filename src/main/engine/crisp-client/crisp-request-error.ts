@@ -98,7 +98,9 @@ export function classifyErrorAnswer(status: number, reason: string | null): Cris
   if (r === 'people_exists' || status === 409) return 'exists';
   if (status === 429 || status === 420) return 'rate_limited';
   // 423 is named as a quota answer by community code; 422 that is not invalid_data is a
-  // "re-schedule your calls" answer per a Crisp maintainer (crisp-api.md §2, §3).
+  // "re-schedule your calls" answer per a Crisp maintainer (crisp-api.md §2, §3). A spent quota
+  // whose reason names no quota (429, 420, 422) is inferred by the sender when these keep
+  // coming at its slowest pace (request-sender.ts, assumeQuotaAtFloorMs).
   if (status === 423) return 'quota';
   if (status === 422) return 'rate_limited';
   if (status === 401) return 'auth';

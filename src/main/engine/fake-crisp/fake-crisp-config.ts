@@ -20,10 +20,14 @@ export function defaultFakeCrispConfig(): FakeCrispConfig {
     dailyQuota: null,
     search: { multiValue: 'any', lagMs: 0, maxPerPage: 50, maxPage: 0 },
     faults: { serverErrorRate: 0, connectionResetRate: 0, slowRate: 0, slowMs: 15_000, seed: 1 },
+    outage: null,
   };
 }
 
-/** `current` with `patch` applied (nested faults, quota and rate limit merged field by field). */
+/**
+ * `current` with `patch` applied (nested faults merged field by field; a quota, rate limit or
+ * outage given is complete with its defaults).
+ */
 export function applyConfigPatch(
   current: FakeCrispConfig,
   patch: FakeCrispConfigPatch,
@@ -49,10 +53,22 @@ export function applyConfigPatch(
         value === null
           ? null
           : ({
+              scope: 'route',
               status: 429,
               retryAfter: 'none',
               ...(value as object),
             } as FakeCrispConfig['rateLimit']);
+    } else if (key === 'outage') {
+      next.outage =
+        value === null
+          ? null
+          : {
+              status: 503,
+              body: 'html',
+              retryAfterSeconds: null,
+              forMs: null,
+              ...(value as Partial<NonNullable<FakeCrispConfig['outage']>>),
+            };
     } else {
       (next as unknown as Record<string, unknown>)[key] = structuredClone(value);
     }

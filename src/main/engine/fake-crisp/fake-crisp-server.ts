@@ -14,6 +14,7 @@ import type {
   FakeCrispConfigPatch,
   FakeCrispToken,
   ListenOptions,
+  OutageConfig,
   ProfileSeed,
   RequestLogEntry,
   StoredProfile,
@@ -81,6 +82,18 @@ function htmlServerError(status: 500 | 502 | 503): Answer {
     contentType: 'text/html',
     bloomStatus: 'OFFLINE',
   };
+}
+
+/** The answer of an outage (Crisp down): the `count`-th of it when the status is 'mixed'. */
+function outageAnswer(outage: OutageConfig, count: number): Answer {
+  const status = outage.status === 'mixed' ? ([502, 503, 500] as const)[count % 3]! : outage.status;
+  const answer =
+    outage.body === 'json'
+      ? { ...envelope(status, 'service_unavailable', {}), bloomStatus: 'OFFLINE' }
+      : htmlServerError(status);
+  if (status === 503 && outage.retryAfterSeconds !== null)
+    answer.headers = { 'Retry-After': String(outage.retryAfterSeconds) };
+  return answer;
 }
 
 function weakEtag(body: string): string {
@@ -153,6 +166,9 @@ export async function startFakeCrisp(
   const listeners = new Set<(entry: RequestLogEntry) => void>();
   const pendingSlow = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
   let lastStamp = 0;
+  /** performance.now() when the configured outage ends by itself (Infinity: when set to null). */
+  let outageEndsAt = Infinity;
+  let outageAnswers = 0;
 
   function rebuildTokens(): void {
     const previous = tokens;
@@ -174,9 +190,21 @@ export async function startFakeCrisp(
       limiter = config.rateLimit ? new RouteRateLimiter(config.rateLimit) : null;
     if (patch.faults?.seed !== undefined) dice = new FaultDice(config.faults.seed);
     if (patch.readCacheMs !== undefined) readCache.clear();
+    if (patch.outage !== undefined) {
+      const forMs = config.outage?.forMs ?? null;
+      outageEndsAt = forMs === null ? Infinity : performance.now() + forMs;
+      outageAnswers = 0;
+    }
+  }
+
+  /** The outage in force now, if any (one given `forMs` ends by itself). */
+  function currentOutage(): OutageConfig | null {
+    if (config.outage && performance.now() >= outageEndsAt) config = { ...config, outage: null };
+    return config.outage;
   }
   rebuildTokens();
   limiter = config.rateLimit ? new RouteRateLimiter(config.rateLimit) : null;
+  if (config.outage?.forMs != null) outageEndsAt = performance.now() + config.outage.forMs;
 
   /** Unix ms, strictly increasing, so every write moves `updated_at`. */
   function stamp(): number {
@@ -478,6 +506,11 @@ export async function startFakeCrisp(
       });
     };
 
+    const outage = currentOutage();
+    if (outage) {
+      answerNow(outageAnswer(outage, outageAnswers++), route?.name ?? '(unknown route)');
+      return;
+    }
     if (!route) {
       answerNow(
         envelope(404, 'not_found', { message: 'the route does not exist' }),

@@ -18,7 +18,12 @@ export interface ErrorAnswer {
 }
 
 export interface RateLimitConfig {
-  /** Requests per second allowed per route (method + templated path) per token. */
+  /**
+   * 'route' (default): each route (method + templated path) of a token has its own limit of
+   * `perSecond`. 'global': one limit of `perSecond` shared by all the routes of a token.
+   */
+  scope?: 'route' | 'global';
+  /** Requests per second allowed per route (or, with scope 'global', in all) per token. */
   perSecond: number;
   /** Bucket size; defaults to `perSecond` (one second's worth, at least 1). */
   burst?: number;
@@ -68,6 +73,21 @@ export interface SearchConfig {
   maxPage: number;
 }
 
+/**
+ * Crisp down for a while: every request (before routes, credentials and limits, like a load
+ * balancer in front of a broken API) gets a 5xx, not counted in the quota.
+ */
+export interface OutageConfig {
+  /** 500, 502 or 503, or 'mixed' (502, 503, 500 in turn). Default 503. */
+  status: 500 | 502 | 503 | 'mixed';
+  /** 'html' (a proxy's error page, default) or 'json' (Crisp's envelope, reason 'service_unavailable'). */
+  body: 'html' | 'json';
+  /** Sends `Retry-After: <seconds>` on 503 answers when set. Default null (none). */
+  retryAfterSeconds: number | null;
+  /** The outage ends by itself this long after it was configured. Default null (until set to null). */
+  forMs: number | null;
+}
+
 export interface FakeCrispConfig {
   /** Default: a random lower-case UUID. */
   websiteId: string;
@@ -99,14 +119,17 @@ export interface FakeCrispConfig {
   dailyQuota: null | DailyQuotaConfig;
   search: SearchConfig;
   faults: FaultConfig;
+  /** Crisp down (see OutageConfig). Default null. */
+  outage: null | OutageConfig;
 }
 
 /** A configuration change: like `Partial<FakeCrispConfig>`, but parts of nested objects may be given. */
 export type FakeCrispConfigPatch = Partial<
-  Omit<FakeCrispConfig, 'faults' | 'dailyQuota' | 'rateLimit' | 'search'>
+  Omit<FakeCrispConfig, 'faults' | 'dailyQuota' | 'rateLimit' | 'search' | 'outage'>
 > & {
   faults?: Partial<FaultConfig>;
   search?: Partial<SearchConfig>;
+  outage?: null | Partial<OutageConfig>;
   dailyQuota?: null | (Partial<DailyQuotaConfig> & { limit: number });
   rateLimit?: null | (Partial<RateLimitConfig> & { perSecond: number });
 };

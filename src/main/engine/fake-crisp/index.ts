@@ -14,6 +14,7 @@ export type {
   FakeCrispToken,
   FaultConfig,
   ListenOptions,
+  OutageConfig,
   ProfileSeed,
   RateLimitConfig,
   RequestLogEntry,

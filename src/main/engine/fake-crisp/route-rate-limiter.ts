@@ -1,6 +1,7 @@
 /**
- * The per-route, per-token burst limiter of the fake Crisp server: one token bucket per
- * (token identifier, templated route).
+ * The burst limiter of the fake Crisp server: one token bucket per (token identifier, templated
+ * route) with `scope: 'route'` (the default), or one per token shared by all its routes with
+ * `scope: 'global'` (Crisp's "API Global" limiter, crisp-api.md §3).
  */
 import type { RateLimitConfig } from './fake-crisp-types';
 
@@ -18,11 +19,11 @@ export class RouteRateLimiter {
 
   constructor(private readonly config: RateLimitConfig) {}
 
-  /** Takes one request from the bucket of `tokenId` + `route`, at `now` (ms, monotonic). */
+  /** Takes one request from the bucket of `tokenId` (+ `route`), at `now` (ms, monotonic). */
   take(tokenId: string, route: string, now: number): RateDecision {
     const perSecond = this.config.perSecond;
     const capacity = Math.max(1, this.config.burst ?? perSecond);
-    const key = `${tokenId} ${route}`;
+    const key = this.config.scope === 'global' ? tokenId : `${tokenId} ${route}`;
     let bucket = this.buckets.get(key);
     if (!bucket) {
       bucket = { tokens: capacity, refilledAt: now, rejections: 0 };

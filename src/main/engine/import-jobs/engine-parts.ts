@@ -337,8 +337,12 @@ function networkPolicy(options: EnginePartsOptions): Partial<NetworkPolicy> {
   };
 }
 
+/** Crisp unreachable or down: the sender checks by itself and carries on when it is back. */
 function isNetworkPause(state: Exclude<SenderState, 'sending' | 'closed'>): boolean {
-  return state.paused === 'connection' && state.problem === 'network_unreachable';
+  return (
+    state.paused === 'connection' &&
+    (state.problem === 'network_unreachable' || state.problem === 'crisp_unavailable')
+  );
 }
 
 function toCondition(state: SenderState): SenderCondition {
@@ -354,7 +358,8 @@ function toCondition(state: SenderState): SenderCondition {
       return {
         state: 'waiting_for_connection',
         message: state.message,
-        problem: 'network_unreachable',
+        problem:
+          state.problem === 'crisp_unavailable' ? 'crisp_unavailable' : 'network_unreachable',
       };
     }
     return {

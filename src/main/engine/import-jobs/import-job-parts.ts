@@ -46,12 +46,15 @@ export type SenderCondition =
       message: string;
       /**
        * 'network_unreachable': Crisp cannot be reached (no network); sending continues by itself.
+       * 'crisp_unavailable': Crisp answers only server errors (an outage); sending continues by
+       * itself when it is back.
        * 'connection_refused': Crisp refuses the token or website until the user fixes it.
        */
       problem?: WaitingForConnectionProblem;
     };
 
-export type WaitingForConnectionProblem = 'network_unreachable' | 'connection_refused';
+export type WaitingForConnectionProblem =
+  'network_unreachable' | 'crisp_unavailable' | 'connection_refused';
 
 export interface QuotaView {
   /** Requests left today for this import; null when unknown. */
