@@ -180,6 +180,8 @@ export const CsvFormatOverrides = z
     encoding: CsvEncoding.optional(),
     delimiter: CsvDelimiter.optional(),
     header: z.boolean().optional(),
+    /** The row holding the column names, as a spreadsheet numbers it (rows above are skipped). */
+    headerRow: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 export type CsvFormatOverrides = z.infer<typeof CsvFormatOverrides>;

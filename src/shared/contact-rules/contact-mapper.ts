@@ -20,8 +20,10 @@ import { columnLabel } from './column-label';
 import { resolveColumns } from './column-resolution';
 import { contactIssue, contactMessages as say } from './contact-issues';
 import { normalizeCountry } from './country';
+import { mayBeProtected, unprotectCell } from './cell-text';
+import { sentDataKey } from './data-key';
 import { autoDataValue, parseDataValue } from './data-value';
-import { inferNameFromEmail, normalizeEmail, plainEmail } from './email-address';
+import { crispEmailForm, inferNameFromEmail, normalizeEmail, plainEmail } from './email-address';
 import { parseImportDate } from './import-date';
 import {
   FIELD_MAX_LENGTH,
@@ -223,7 +225,7 @@ function compileColumn(column: ColumnMapping, index: number, label: string): Com
       return null;
     case 'data':
       compiled.step = column.dateFormat ? Step.DateData : Step.Data;
-      compiled.key = target.key;
+      compiled.key = sentDataKey(target.key); // the key Crisp accepts (see data-key.ts)
       compiled.maxLength = MAX_DATA_TEXT_LENGTH;
       return compiled;
     case 'segment_if_yes':
@@ -289,6 +291,7 @@ export function compileContactMapper(
       issues.push(contactIssue(row, undefined, 'email_missing', say.emailMissing()));
     } else {
       let cell = fields[email.index] ?? '';
+      if (mayBeProtected(cell)) cell = unprotectCell(cell.trim());
       // With a separator for packed values, the first is the email and the others are extra.
       let packedExtra: string[] = [];
       if (email.multiValue !== null) {
@@ -327,6 +330,32 @@ export function compileContactMapper(
           );
         }
       }
+      // A valid address Crisp cannot take as it is: its domain in ASCII, or refused here (so
+      // the check says so and the import never sends it).
+      const form = address === undefined ? null : crispEmailForm(address);
+      if (form !== null) {
+        if (form.kind === 'ascii_domain') {
+          issues.push(
+            contactIssue(
+              row,
+              email.label,
+              'email_domain_ascii',
+              say.emailDomainAscii(address!, form.email),
+            ),
+          );
+          address = form.email;
+        } else {
+          issues.push(
+            contactIssue(
+              row,
+              email.label,
+              'email_unsupported',
+              say.emailUnsupported(address!, form),
+            ),
+          );
+          address = undefined;
+        }
+      }
     }
 
     const person: ContactProfile['person'] = {};
@@ -345,6 +374,7 @@ export function compileContactMapper(
       const column = steps[s] as CompiledColumn;
       const raw = fields[column.index];
       let value = raw === undefined ? '' : trimCell(raw);
+      if (mayBeProtected(value)) value = unprotectCell(value); // a spreadsheet's text protection
       if (column.multiValue !== null && value !== '') {
         value = splitValues(value, column.multiValue)[0] ?? '';
       }

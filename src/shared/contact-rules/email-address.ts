@@ -258,6 +258,47 @@ export function plainEmail(cell: string): string | undefined {
   return upper ? trimmed.toLowerCase() : trimmed;
 }
 
+/**
+ * How a valid address reaches Crisp, when it cannot go as it is:
+ * - `path_character`: it holds `/`, `\\`, `?` or `#`. They are valid in a local part, but Crisp
+ *   finds a contact by email in a URL path, where they change the URL (the API client refuses
+ *   them too): refused.
+ * - `non_ascii`: its local part has letters beyond ASCII. Crisp's email check (like the
+ *   sandbox's, in the style of ajv's `email` format) takes ASCII only, and no ASCII spelling is
+ *   the same mailbox: refused.
+ * - `ascii_domain`: only its domain has such letters; the domain's ASCII form (IDNA:
+ *   `müller.de` -> `xn--mller-kva.de`) is the same address and is what is sent.
+ */
+export type CrispEmailForm =
+  | { kind: 'path_character'; character: string }
+  | { kind: 'non_ascii'; letters: string }
+  | { kind: 'ascii_domain'; email: string };
+
+const NOT_AS_IT_IS = /[/\\?#]|[^\x00-\x7f]/;
+const PATH_CHARACTER = /[/\\?#]/;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** How Crisp takes this valid, lower-cased address; null when it goes as it is (the usual case). */
+export function crispEmailForm(email: string): CrispEmailForm | null {
+  if (!NOT_AS_IT_IS.test(email)) return null;
+  const path = PATH_CHARACTER.exec(email);
+  if (path) return { kind: 'path_character', character: path[0] };
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  if (!NON_ASCII.test(local)) {
+    try {
+      const domain = new URL(`http://${email.slice(at + 1)}`).hostname;
+      if (domain !== '' && !NON_ASCII.test(domain) && isValidEmail(`${local}@${domain}`)) {
+        return { kind: 'ascii_domain', email: `${local}@${domain}` };
+      }
+    } catch {
+      // Not a domain the URL parser takes: refused below.
+    }
+  }
+  const letters = [...new Set(email.match(/[^\x00-\x7f]/gu) ?? [])].slice(0, 5).join(' ');
+  return { kind: 'non_ascii', letters };
+}
+
 const NAME_PARTS = /[._-]+/;
 
 /**

@@ -132,7 +132,8 @@ function examine(piece: Buffer): {
 
 /** The sentence that says why the encoding was switched. `where`: "from row 2,345 on". */
 export function encodingSwitchNote(encoding: CsvEncoding, where: string): string {
-  return `Encoding: ${encodingLabel(encoding)} (found by reading the whole file). The start of the file reads as UTF-8, but ${where} it holds bytes that are not UTF-8 (letters such as “é” written as one byte, as older Excel exports do), and ${encodingLabel(encoding)} reads every byte of the file, so it is read that way. Check accented letters in the preview; choose another encoding if they look wrong.`;
+  const name = encodingLabel(encoding);
+  return `Encoding: ${name}, found by reading the whole file. Its start reads as UTF-8, but ${where} it holds bytes that are not UTF-8 (letters such as “é” written as one byte, as older Excel exports do), and ${name.replace(/ \(.*\)$/, '')} reads every byte of it, so the whole file is read that way. Check accented letters in the preview; choose another encoding if they look wrong.`;
 }
 
 export function mixedEncodingNote(where: string): string {

@@ -1,0 +1,49 @@
+/**
+ * The ways spreadsheets keep text in a CSV cell, undone so that what comes back is the value:
+ * - a leading apostrophe before `=`, `+`, `-` or `@` (and tab or carriage return) is how a
+ *   spreadsheet keeps text that would run as a formula; this app's failed rows file writes it
+ *   too (`'+33612345678`, `'=Bob`), so a fixed file imported again sends `+33612345678` and `=Bob`;
+ * - `="0123"` is how many exports keep leading zeros and long numbers as text in Excel.
+ * Any other apostrophe is part of the value (`'t Hooft`, `'90s`).
+ */
+
+const APOSTROPHE = 0x27;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+
+/** True when a trimmed cell may be protected text (quick test before `unprotectCell`). */
+export function mayBeProtected(value: string): boolean {
+  const first = value.charCodeAt(0);
+  return (first === APOSTROPHE || first === EQUALS) && value.length > 1;
+}
+
+/** The value of a trimmed cell, without a spreadsheet's text protection (see above). */
+export function unprotectCell(value: string): string {
+  const first = value.charCodeAt(0);
+  if (first === APOSTROPHE && value.length > 1) {
+    const next = value.charCodeAt(1);
+    // = + - @ tab CR
+    if (
+      next === 0x3d ||
+      next === 0x2b ||
+      next === 0x2d ||
+      next === 0x40 ||
+      next === 0x09 ||
+      next === 0x0d
+    ) {
+      return value.slice(1).trim();
+    }
+    return value;
+  }
+  if (
+    first === EQUALS &&
+    value.length >= 3 &&
+    value.charCodeAt(1) === QUOTE &&
+    value.charCodeAt(value.length - 1) === QUOTE
+  ) {
+    const inner = value.slice(2, -1);
+    // Only a quoted string literal: ="a""b" is a"b; ="a"&"b" is a formula, kept as it is.
+    if (/^(?:[^"]|"")*$/.test(inner)) return inner.replace(/""/g, '"').trim();
+  }
+  return value;
+}
