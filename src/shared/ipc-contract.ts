@@ -397,6 +397,21 @@ export const CheckReport = z.object({
   duplicateEmails: count,
   issueGroups: z.array(IssueGroup),
   estimate: RequestEstimate,
+  /** The encoding the check read the file with (it may differ from the preview's: see notes). */
+  encoding: CsvEncoding.optional(),
+  /**
+   * Plain sentences about how the file was read: an encoding found only by reading the whole
+   * file, report total or footer lines that are not contacts.
+   */
+  notes: z.array(z.string()).default([]),
+  /**
+   * Set when the file's start read as UTF-8 but the whole file only reads cleanly in another
+   * encoding: the file is read in `encoding` from then on (preview and import included).
+   */
+  encodingSwitch: z
+    .object({ encoding: CsvEncoding, row: count, note: z.string() })
+    .nullable()
+    .default(null),
 });
 export type CheckReport = z.infer<typeof CheckReport>;
 

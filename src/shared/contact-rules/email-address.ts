@@ -274,9 +274,9 @@ export type CrispEmailForm =
   | { kind: 'non_ascii'; letters: string }
   | { kind: 'ascii_domain'; email: string };
 
-const NOT_AS_IT_IS = /[/\\?#]|[^\x00-\x7f]/;
+const NOT_AS_IT_IS = /[/\\?#]|[\u0080-\uffff]/;
 const PATH_CHARACTER = /[/\\?#]/;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** How Crisp takes this valid, lower-cased address; null when it goes as it is (the usual case). */
 export function crispEmailForm(email: string): CrispEmailForm | null {
@@ -295,7 +295,7 @@ export function crispEmailForm(email: string): CrispEmailForm | null {
       // Not a domain the URL parser takes: refused below.
     }
   }
-  const letters = [...new Set(email.match(/[^\x00-\x7f]/gu) ?? [])].slice(0, 5).join(' ');
+  const letters = [...new Set(email.match(/[^\0-~]/gu) ?? [])].slice(0, 5).join(' ');
   return { kind: 'non_ascii', letters };
 }
 

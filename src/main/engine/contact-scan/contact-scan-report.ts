@@ -75,6 +75,11 @@ export interface ContactScanReport {
    * file reads cleanly in another: the row from which it was read that way (see notes).
    */
   encodingSwitchedAtRow: number | null;
+  /**
+   * The notes only reading the whole file could give (a switched or mixed encoding, report lines
+   * left out); also in `notes`. What the desktop app adds to what the preview said.
+   */
+  fullReadNotes: string[];
   /** Total and footer lines of a report, not read as contacts (the first 100). */
   reportLines: ReportLine[];
   /** Column names ("Column 1", "Column 2"... without a header row). */

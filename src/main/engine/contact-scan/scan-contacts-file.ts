@@ -204,6 +204,10 @@ export async function scanContactsFile(
     }
     onProgress?.({ rows, bytesRead: detection.fileSize, totalBytes: detection.fileSize });
     const read = iterator.detection; // as read: the encoding may have been switched
+    const fullReadNotes = [
+      ...read.notes.filter((n) => !detection.notes.includes(n)),
+      ...reportLineNotes(iterator.reportLines, iterator.reportLineCount),
+    ];
 
     return {
       path,
@@ -214,7 +218,8 @@ export async function scanContactsFile(
       headerRow: detection.format.headerRow ?? null,
       skippedRows: detection.skippedRows ?? [],
       detected: read.detected,
-      notes: [...read.notes, ...reportLineNotes(iterator.reportLines, iterator.reportLineCount)],
+      notes: [...read.notes.filter((n) => !fullReadNotes.includes(n)), ...fullReadNotes],
+      fullReadNotes,
       encodingSwitchedAtRow: iterator.encodingSwitchedAtRow,
       reportLines: iterator.reportLines,
       columns,

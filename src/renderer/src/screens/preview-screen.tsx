@@ -311,6 +311,13 @@ export function PreviewScreen(): React.JSX.Element {
                 { label: 'Repeated emails', value: report.duplicateEmails },
               ]}
             />
+            {report.notes.length > 0 && (
+              <Notice tone="info" title="Found by reading the whole file">
+                {report.notes.map((note, i) => (
+                  <p key={i}>{note}</p>
+                ))}
+              </Notice>
+            )}
             <Notice tone="info" title="How long it will take">
               <p>
                 About {plural(report.estimate.requests, 'request', 'requests')} to Crisp. At{' '}
