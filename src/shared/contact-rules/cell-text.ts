@@ -11,6 +11,27 @@ const APOSTROPHE = 0x27;
 const EQUALS = 0x3d;
 const QUOTE = 0x22;
 
+/**
+ * Outlook writes `0/0/00` for a date it does not have (Birthday, Anniversary); some exports
+ * write `00/00/0000` or `0000-00-00`. Such a cell is empty, not a date or a value.
+ */
+const NO_DATE = /^(?:0{1,2}[/.-]0{1,2}[/.-]0{2,4}|0{4}-00-00(?:[ T]00:00(?::00)?)?)$/;
+
+/** True when a trimmed cell is an export's way of writing "no date" (`0/0/00`). */
+export function isNoDate(value: string): boolean {
+  return value.charCodeAt(0) === 0x30 && value.length <= 19 && NO_DATE.test(value);
+}
+
+/**
+ * A number Excel wrote in scientific notation (`3.36123E+11`): a long number such as a phone,
+ * whose last digits Excel dropped when the file was saved.
+ */
+const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?E\+\d{1,3}$/i;
+
+export function isExcelScientific(value: string): boolean {
+  return value.length <= 24 && SCIENTIFIC.test(value);
+}
+
 /** True when a trimmed cell may be protected text (quick test before `unprotectCell`). */
 export function mayBeProtected(value: string): boolean {
   const first = value.charCodeAt(0);

@@ -34,6 +34,8 @@ export const CONTACT_ISSUE_SEVERITY = {
   url_invalid: 'warning',
   gender_unknown: 'warning',
   value_truncated: 'warning',
+  /** A phone Excel wrote in scientific notation (`3.36123E+11`): its digits are lost. */
+  phone_scientific: 'warning',
 } as const satisfies Record<string, IssueSeverity>;
 
 export type ContactIssueCode = keyof typeof CONTACT_ISSUE_SEVERITY;
@@ -106,6 +108,8 @@ export const contactMessages = {
     `${quote(value)} is not a web address. Use a full address such as https://example.com; the field is left empty.`,
   genderUnknown: (value: string): string =>
     `${quote(value)} is not a gender Crisp stores (male or female), so it is left empty.`,
+  phoneScientific: (value: string): string =>
+    `${quote(value)} is a phone number Excel turned into scientific notation when the file was saved, so its last digits are lost; the phone is left empty. In the spreadsheet, format the column as text (or export it as “CSV UTF-8” from the original), then import again.`,
   valueTruncated: (length: number, max: number): string =>
     `This value is ${length} characters long; only the first ${max} are imported.`,
 };

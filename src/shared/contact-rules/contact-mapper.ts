@@ -20,7 +20,7 @@ import { columnLabel } from './column-label';
 import { resolveColumns } from './column-resolution';
 import { contactIssue, contactMessages as say } from './contact-issues';
 import { normalizeCountry } from './country';
-import { mayBeProtected, unprotectCell } from './cell-text';
+import { isExcelScientific, isNoDate, mayBeProtected, unprotectCell } from './cell-text';
 import { sentDataKey } from './data-key';
 import { autoDataValue, parseDataValue } from './data-value';
 import { crispEmailForm, inferNameFromEmail, normalizeEmail, plainEmail } from './email-address';
@@ -374,7 +374,9 @@ export function compileContactMapper(
       const column = steps[s] as CompiledColumn;
       const raw = fields[column.index];
       let value = raw === undefined ? '' : trimCell(raw);
-      if (mayBeProtected(value)) value = unprotectCell(value); // a spreadsheet's text protection
+      if (mayBeProtected(value))
+        value = unprotectCell(value); // a spreadsheet's text protection
+      else if (isNoDate(value)) value = ''; // Outlook's 0/0/00: no date
       if (column.multiValue !== null && value !== '') {
         value = splitValues(value, column.multiValue)[0] ?? '';
       }
@@ -399,7 +401,10 @@ export function compileContactMapper(
         case Step.Text:
           switch (column.textField) {
             case TextField.Phone:
-              if (person.phone === undefined) person.phone = limit(value, column, row, issues);
+              if (person.phone !== undefined) break;
+              if (isExcelScientific(value)) {
+                issues.push(warn(row, column, 'phone_scientific', say.phoneScientific(value)));
+              } else person.phone = limit(value, column, row, issues);
               break;
             case TextField.Address:
               if (person.address === undefined) person.address = limit(value, column, row, issues);

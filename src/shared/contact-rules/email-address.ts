@@ -107,6 +107,10 @@ export type EmailReading =
   | { ok: false; code: 'email_missing' | 'email_invalid' };
 
 const NONE: readonly string[] = Object.freeze([]);
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/;
+const INVISIBLE_ALL = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** Outlook's display form: `Jane Doe (jane@x.com)`. */
+const NAME_THEN_EMAIL_IN_PARENTHESES = /^[^()@]*\(\s*([^()\s]+@[^()\s]+)\s*\)$/;
 const EMAIL_LIST_SEPARATORS = /[\s,;|]+/;
 const MAILTO = /^mailto:/i;
 const WRAPPING = /^[<("'[]+|[>)"'\]]+$/g;
@@ -119,6 +123,11 @@ const WRAPPING = /^[<("'[]+|[>)"'\]]+$/g;
 export function normalizeEmail(cell: string): EmailReading {
   const plain = plainEmail(cell);
   if (plain !== undefined) return { ok: true, email: plain, dropped: NONE, cleanedFrom: undefined };
+  if (INVISIBLE.test(cell)) {
+    // Zero-width spaces and joiners come with addresses copied from web pages and documents.
+    const reading = normalizeEmail(cell.replace(INVISIBLE_ALL, ''));
+    return reading.ok ? { ...reading, cleanedFrom: cell.trim() } : reading;
+  }
   const trimmed = cell.trim();
   if (trimmed === '') return { ok: false, code: 'email_missing' };
   const lower = trimmed.toLowerCase();
@@ -127,6 +136,12 @@ export function normalizeEmail(cell: string): EmailReading {
 }
 
 function readUnusualEmailCell(trimmed: string, lower: string): EmailReading {
+  const inParentheses = NAME_THEN_EMAIL_IN_PARENTHESES.exec(lower)?.[1];
+  if (inParentheses !== undefined) {
+    const address = inParentheses.replace(MAILTO, '');
+    if (!isValidEmail(address)) return { ok: false, code: 'email_invalid' };
+    return { ok: true, email: address, dropped: NONE, cleanedFrom: trimmed };
+  }
   let text = lower.replace(MAILTO, '');
   const open = text.indexOf('<');
   const close = open >= 0 ? text.indexOf('>', open) : -1;
