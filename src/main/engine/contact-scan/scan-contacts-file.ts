@@ -204,10 +204,8 @@ export async function scanContactsFile(
     }
     onProgress?.({ rows, bytesRead: detection.fileSize, totalBytes: detection.fileSize });
     const read = iterator.detection; // as read: the encoding may have been switched
-    const fullReadNotes = [
-      ...read.notes.filter((n) => !detection.notes.includes(n)),
-      ...reportLineNotes(iterator.reportLines, iterator.reportLineCount),
-    ];
+    const lineNotes = reportLineNotes(iterator.reportLines, iterator.reportLineCount);
+    const fullReadNotes = [...read.notes.filter((n) => !detection.notes.includes(n)), ...lineNotes];
 
     return {
       path,
@@ -218,7 +216,7 @@ export async function scanContactsFile(
       headerRow: detection.format.headerRow ?? null,
       skippedRows: detection.skippedRows ?? [],
       detected: read.detected,
-      notes: [...read.notes.filter((n) => !fullReadNotes.includes(n)), ...fullReadNotes],
+      notes: [...read.notes, ...lineNotes],
       fullReadNotes,
       encodingSwitchedAtRow: iterator.encodingSwitchedAtRow,
       reportLines: iterator.reportLines,
