@@ -204,6 +204,30 @@ describe('crisp-import scan on files as people have them', () => {
     }
   });
 
+  it('says a mapping the import would refuse is a problem, and the import refuses it the same way', async () => {
+    crisp = await startFakeCrisp({});
+    const path = await file('contacts.csv', 'Email,Company Name\nann@example.com,Acme\n');
+    const mapping = await file(
+      'mapping.json',
+      JSON.stringify({
+        version: 1,
+        columns: [
+          { column: 'Email', index: 0, target: { kind: 'field', field: 'email' } },
+          { column: 'Company Name', index: 1, target: { kind: 'data', key: 'Company Name' } },
+        ],
+      }),
+    );
+    const checked = await scan(path, '--mapping', mapping, '--json');
+    expect(checked.code).toBe(1);
+    expect(jsonOf(checked).mappingIssues).toEqual([
+      expect.objectContaining({ code: 'data_key_invalid', suggestion: 'company_name' }),
+    ]);
+    const refused = await run(crisp, path, '--mapping', mapping, '--json');
+    expect(refused.code).toBe(2);
+    expect(jsonOf(refused)).toMatchObject({ error: { code: 'mapping_invalid' } });
+    expect(crisp.requestLog()).toEqual([]);
+  });
+
   it('uses the header row saved with a preset', async () => {
     // Detection takes row 1 (a wide line of names, no email in the file); the preset says row 2.
     const path = await file('export.csv', 'Export,March\nKennung,Bezeichnung\nK1,Alpha\nK2,Beta\n');

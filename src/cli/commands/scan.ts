@@ -315,8 +315,7 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
     if (saved?.headerRow !== undefined && options.header === undefined) {
       overrides.headerRow ??= saved.headerRow;
     }
-  }
-  else scanOptions.userPresets = await savedPresets();
+  } else scanOptions.userPresets = await savedPresets();
 
   const stopper = new AbortController();
   const onInterrupt = (): void => stopper.abort();
@@ -373,7 +372,12 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
   );
   // A file with column names and no contacts answers like any other (rows: 0, an issue that
   // says so), with the exit code of a file where something cannot be imported.
-  process.exitCode = report.invalid > 0 || report.rows === 0 ? EXIT.completedWithProblems : EXIT.ok;
+  // So does a mapping the import would refuse (an error among its problems).
+  const mappingRefused = report.mappingIssues.some((issue) => issue.severity === 'error');
+  process.exitCode =
+    report.invalid > 0 || report.rows === 0 || mappingRefused
+      ? EXIT.completedWithProblems
+      : EXIT.ok;
 }
 
 /** Registers `crisp-import scan`. */
@@ -400,8 +404,9 @@ export function registerScanCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 every row can be imported; 1 some rows cannot (they would be skipped), or the
-file has column names but no contacts; 2 bad arguments or a file that cannot be read as CSV.
+Exit codes: 0 every row can be imported; 1 some rows cannot (they would be skipped), the
+mapping has an error, or the file has column names but no contacts; 2 bad arguments or a file
+that cannot be read as CSV.
 With --json, an error is one JSON object too: {"error": {"code": "...", "message": "..."}}.`,
     )
     .action(async (file: string, raw: Record<string, unknown>) => {

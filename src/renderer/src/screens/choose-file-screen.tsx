@@ -50,11 +50,13 @@ function HeaderRowField(props: {
         }}
       />
       <span id={`${props.id}-hint`} className="muted">
-        {props.detected === props.row
-          ? '(detected; rows above it are skipped)'
-          : props.row > 1
-            ? '(rows above it are skipped)'
-            : ''}
+        {[
+          props.detected === props.row ? 'detected' : '',
+          props.row > 1 ? 'rows above it are skipped' : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
+          .replace(/^(.+)$/, '($1)')}
       </span>
     </div>
   );
