@@ -19,7 +19,18 @@ const NO_DATE = /^(?:0{1,2}[/.-]0{1,2}[/.-]0{2,4}|0{4}-00-00(?:[ T]00:00(?::00)?
 
 /** True when a trimmed cell is an export's way of writing "no date" (`0/0/00`). */
 export function isNoDate(value: string): boolean {
-  return value.charCodeAt(0) === 0x30 && value.length <= 19 && NO_DATE.test(value);
+  if (value.charCodeAt(0) !== 0x30 || value.length < 6 || value.length > 19) return false;
+  const second = value.charCodeAt(1); // 0, / . or -: quick for zip codes and phones
+  return (
+    (second === 0x30 || second === 0x2f || second === 0x2e || second === 0x2d) &&
+    NO_DATE.test(value)
+  );
+}
+
+/** A trimmed cell's value: its text protection undone, or '' for Outlook's `0/0/00`. */
+export function cellValue(value: string): string {
+  if (isNoDate(value)) return '';
+  return mayBeProtected(value) ? unprotectCell(value) : value;
 }
 
 /**

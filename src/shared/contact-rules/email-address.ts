@@ -291,6 +291,11 @@ export type CrispEmailForm =
 
 const NOT_AS_IT_IS = /[/\\?#]|[\u0080-\uffff]/;
 const PATH_CHARACTER = /[/\\?#]/;
+
+/** True when an address `plainEmail` gave holds `/`, `?` or `#` (quicker than a regex). */
+export function hasPathCharacter(email: string): boolean {
+  return email.indexOf('/') !== -1 || email.indexOf('?') !== -1 || email.indexOf('#') !== -1;
+}
 const NON_ASCII = /[\u0080-\uffff]/;
 
 /** How Crisp takes this valid, lower-cased address; null when it goes as it is (the usual case). */

@@ -312,8 +312,8 @@ export async function* scanCsvBatches(
       const offset = byteOffsetAt(start);
       if (!hasInvalid && isBlank(fields)) continue;
       const kind = reportLines ? reportLineKind(fields, columns) : null;
-      if (kind === 'total') {
-        settings.onReportLine?.(reportLine(recordRow, fields, kind));
+      if (kind === 'total' || kind === 'signature') {
+        settings.onReportLine?.(reportLine(recordRow, fields, kind === 'total' ? kind : 'footer'));
         continue;
       }
       const issues: RowIssue[] = [];
