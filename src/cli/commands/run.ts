@@ -194,21 +194,8 @@ async function runImport(args: RunArgs): Promise<number> {
   const filePath = resolvePath(args.file);
   const stateDir = resolvePath(args.stateDir ?? resolveStateDir());
 
-  // The file: how it is read (the header row may also come from the preset, below).
-  const overrides: Partial<CsvFormat> = {};
-  if (args.delimiter) overrides.delimiter = args.delimiter;
-  if (args.encoding) overrides.encoding = args.encoding;
-  if (args.header === false) overrides.header = false;
-  if (args.headerRow !== undefined) {
-    if (args.header === false) {
-      throw new CliError('--header-row and --no-header contradict each other; give only one.');
-    }
-    overrides.headerRow = args.headerRow;
-  }
-  const savedFormat = await presetFormat(args, stateDir);
-  if (savedFormat?.headerRow !== undefined && args.header === undefined) {
-    overrides.headerRow ??= savedFormat.headerRow;
-  }
+  // The file: how it is read.
+  const overrides = await formatOverrides(args, stateDir);
   let detection = await readLayout(filePath, overrides, false);
   const headers = detection.headers;
   if ((detection.skippedRows ?? []).length > 0) {
@@ -426,6 +413,25 @@ async function readLayout(
     if (error instanceof CsvFileError) throw new CliError(error.message, EXIT.usage, error.code);
     throw error;
   }
+}
+
+/** How the file is read as the person chose it: options, then the header row of a saved preset. */
+async function formatOverrides(args: RunArgs, stateDir: string): Promise<Partial<CsvFormat>> {
+  const overrides: Partial<CsvFormat> = {};
+  if (args.delimiter) overrides.delimiter = args.delimiter;
+  if (args.encoding) overrides.encoding = args.encoding;
+  if (args.header === false) overrides.header = false;
+  if (args.headerRow !== undefined) {
+    if (args.header === false) {
+      throw new CliError('--header-row and --no-header contradict each other; give only one.');
+    }
+    overrides.headerRow = args.headerRow;
+  }
+  const saved = await presetFormat(args, stateDir);
+  if (saved?.headerRow !== undefined && args.header === undefined) {
+    overrides.headerRow ??= saved.headerRow;
+  }
+  return overrides;
 }
 
 /** The format saved with the preset given by --preset (its header row), if any. */

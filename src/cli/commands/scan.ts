@@ -290,10 +290,8 @@ export function scanReportJson(report: ContactScanReport, issuesCsvPath?: string
 // ---------------------------------------------------------------------------------------------
 // The command
 
-async function runScan(file: string, options: ScanOptions): Promise<void> {
-  if (options.mapping !== undefined && options.preset !== undefined) {
-    throw new CliError('--mapping and --preset both choose the mapping; give only one of them.');
-  }
+/** How the file is read as the person chose it (`--delimiter`, `--encoding`, `--header-row`…). */
+function formatOverrides(options: ScanOptions): Partial<CsvFormat> {
   const overrides: Partial<CsvFormat> = {};
   if (options.delimiter !== undefined) overrides.delimiter = options.delimiter;
   if (options.encoding !== undefined) overrides.encoding = options.encoding;
@@ -304,7 +302,14 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
     }
     overrides.headerRow = options.headerRow;
   }
+  return overrides;
+}
 
+async function runScan(file: string, options: ScanOptions): Promise<void> {
+  if (options.mapping !== undefined && options.preset !== undefined) {
+    throw new CliError('--mapping and --preset both choose the mapping; give only one of them.');
+  }
+  const overrides = formatOverrides(options);
   const scanOptions: ScanContactsOptions = { overrides };
   if (options.quota !== undefined) scanOptions.dailyBudget = options.quota;
   if (options.mapping !== undefined) scanOptions.mapping = await readMappingFile(options.mapping);
