@@ -32,6 +32,16 @@ describe('header row', () => {
     expect(findHeaderRow(report)).toBe(3);
   });
 
+  it('passes over a title line that holds an email', () => {
+    const report = rows(
+      'Contacts export,,',
+      'Exported by admin@acme.example on 2024-01-05,,',
+      'Email,Name,Phone',
+      'jane@x.com,Jane,1',
+    );
+    expect(findHeaderRow(report)).toBe(2);
+  });
+
   it('passes over a quoted "Notes:" paragraph, even when the first contacts have no email', () => {
     const linkedIn = [
       ['Notes:'],

@@ -5,8 +5,8 @@
  * (`Email,Name,2023,2024`). Pure functions over the first records of the file.
  *
  * The rules, in order:
- * 1. The first row that holds an email address is a contact: rows from it on are data. If it is
- *    the first row, the file has no header row.
+ * 1. The first row as wide as the table that holds an email address is a contact: rows from it
+ *    on are data. If it is the first row, the file has no header row.
  * 2. Above it (or among the first rows, when no email is seen), rows narrower than the table
  *    (titles and notes fill one or two cells of a table several columns wide) are passed over.
  * 3. Of the rows left, the first that reads like column names is the header; but when that row
@@ -90,14 +90,18 @@ function tableWidth(shapes: readonly RowShape[]): number {
  * column names, or -1 when the file has no header row.
  */
 export function findHeaderRow(rows: readonly (readonly string[])[]): number {
-  const firstContact = rows.findIndex(
-    (fields, i) => i <= MAX_ROWS_ABOVE_HEADER && holdsEmail(fields),
-  );
-  if (rows.length === 0 || firstContact === 0) return -1;
-  const end = firstContact > 0 ? firstContact : Math.min(rows.length, MAX_ROWS_ABOVE_HEADER);
+  if (rows.length === 0) return -1;
   const shapes = rows.slice(0, 200).map(shapeOf);
   const width = tableWidth(shapes);
   const minSpan = width <= 1 ? 1 : Math.max(2, Math.ceil(width / 2));
+  // The first contact: a row as wide as the table holding an email ("Exported by a@x.com" above
+  // the table is a title, not a contact).
+  const firstContact = rows.findIndex(
+    (fields, i) =>
+      i <= MAX_ROWS_ABOVE_HEADER && (shapes[i]?.span ?? 0) >= minSpan && holdsEmail(fields),
+  );
+  if (firstContact === 0) return -1;
+  const end = firstContact > 0 ? firstContact : Math.min(rows.length, MAX_ROWS_ABOVE_HEADER);
 
   let firstWide = -1;
   let firstNames = -1;
