@@ -49,6 +49,19 @@ const ENCODING_WORDS: Record<string, CsvEncoding> = {
   'mac-roman': 'macintosh',
 };
 
+/** `--header-row`: the row holding the column names, as a spreadsheet numbers it (1 to 100,000). */
+export const HeaderRowOption = z
+  .string()
+  .regex(/^\s*[0-9]+\s*$/, 'give the row number where the column names are, such as 5')
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1, 'rows are numbered from 1 (the first line of the file)')
+      .max(100_000, 'the column names must be within the first 100,000 rows'),
+  );
+
 /** `--delimiter`: `,` `;` `tab` `\t` `|`, or comma / semicolon / pipe. */
 export const DelimiterOption = z.string().transform((text, ctx) => {
   const delimiter = DELIMITER_WORDS[text] ?? DELIMITER_WORDS[text.trim().toLowerCase()];

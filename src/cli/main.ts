@@ -1,6 +1,6 @@
 // The `crisp-import` command line. Each command lives in ./commands and registers itself here.
 import { Command, CommanderError } from 'commander';
-import { CliError, EXIT } from './exit-codes';
+import { CliError, EXIT, jsonErrorLine, wantsJson } from './exit-codes';
 import { registerScanCommand } from './commands/scan';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerCredentialsCommand } from './commands/credentials';
@@ -37,22 +37,35 @@ Exit codes:
 
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  const json = wantsJson(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander already printed the message (or the help).
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      if (error.exitCode === 0) return EXIT.ok;
+      if (json) process.stdout.write(jsonErrorLine('usage', commanderMessage(error.message)));
+      return EXIT.usage;
     }
     if (error instanceof CliError) {
       process.stderr.write(`crisp-import: ${error.message}\n`);
+      if (json) process.stdout.write(jsonErrorLine(error.code, error.message));
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`crisp-import: unexpected problem: ${message}\n`);
+    if (json) process.stdout.write(jsonErrorLine('unexpected', `Unexpected problem: ${message}`));
     return EXIT.usage;
   }
+}
+
+/** Commander's message on one line, without its "error: " prefix. */
+function commanderMessage(message: string): string {
+  return message
+    .replace(/^error:\s*/i, '')
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim();
 }
 
 const code = await main(process.argv.slice(2));

@@ -20,8 +20,14 @@ export type CsvDelimiter = z.infer<typeof CsvDelimiter>;
 export const CsvFormat = z.object({
   encoding: CsvEncoding,
   delimiter: CsvDelimiter,
-  /** True when the first row holds column names ("skip header" in Crisp's importer). */
+  /** True when a row holds column names ("skip header" in Crisp's importer). */
   header: z.boolean(),
+  /**
+   * The row holding the column names, as a spreadsheet numbers it (the file's first line is row
+   * 1), when `header` is true. Report exports put title lines above it; Excel's `sep=;` line is
+   * row 1. Absent in formats saved before it existed: row 1 (row 2 after a `sep=` line).
+   */
+  headerRow: z.number().int().positive().optional(),
 });
 export type CsvFormat = z.infer<typeof CsvFormat>;
 

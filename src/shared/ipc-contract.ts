@@ -181,6 +181,8 @@ export const CsvFormatOverrides = z
     encoding: CsvEncoding.optional(),
     delimiter: CsvDelimiter.optional(),
     header: z.boolean().optional(),
+    /** The row holding the column names, as a spreadsheet numbers it (rows above are skipped). */
+    headerRow: z.number().int().min(1).max(100_000).optional(),
   })
   .strict();
 export type CsvFormatOverrides = z.infer<typeof CsvFormatOverrides>;
@@ -415,6 +417,21 @@ export const CheckReport = z.object({
   estimate: RequestEstimate,
   /** Rows that need no request: unchanged since the last import (null when unknown). */
   unchanged: UnchangedRows.nullable().default(null),
+  /** The encoding the check read the file with (it may differ from the preview's: see notes). */
+  encoding: CsvEncoding.optional(),
+  /**
+   * Plain sentences about how the file was read: an encoding found only by reading the whole
+   * file, report total or footer lines that are not contacts.
+   */
+  notes: z.array(z.string()).default([]),
+  /**
+   * Set when the file's start read as UTF-8 but the whole file only reads cleanly in another
+   * encoding: the file is read in `encoding` from then on (preview and import included).
+   */
+  encodingSwitch: z
+    .object({ encoding: CsvEncoding, row: count, note: z.string() })
+    .nullable()
+    .default(null),
 });
 export type CheckReport = z.infer<typeof CheckReport>;
 

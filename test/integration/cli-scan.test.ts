@@ -46,6 +46,10 @@ async function file(name: string, content: string | Buffer): Promise<string> {
   return path;
 }
 
+function oneLineOf(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
 function json(outcome: Outcome): Record<string, unknown> {
   expect(outcome.stderr).toBe('');
   return JSON.parse(outcome.stdout) as Record<string, unknown>;
@@ -232,7 +236,10 @@ describe('crisp-import scan', () => {
     const path = await file('contacts.csv', zip);
     const outcome = await scan(path, '--json');
     expect(outcome.code).toBe(2);
-    expect(outcome.stdout).toBe('');
+    // Issue 10: with --json the error is one JSON object on stdout (the line stays on stderr).
+    expect(JSON.parse(outcome.stdout)).toEqual({
+      error: { code: 'spreadsheet_file', message: expect.stringMatching(/Excel workbook.*CSV/) },
+    });
     expect(outcome.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(outcome.stderr).toMatch(/Excel workbook.*not a CSV file.*CSV/);
   });
@@ -282,14 +289,18 @@ describe('crisp-import scan', () => {
         [['missing.csv'], /missing\.csv cannot be read\. It does not exist/],
         [[dir], /is a folder, not a file/],
         [['empty.csv'], /The file is empty/],
-        [['header-only.csv'], /header row .* but no contacts under it/],
+        // header-only.csv is no longer an error (issue 10): see "answers rows: 0" below.
       ];
       const outcomes = await Promise.all(cases.map(([args]) => scan('--json', ...args)));
       outcomes.forEach((outcome, i) => {
         const [args, expected] = cases[i]!;
         const label = `scan ${args.join(' ')}`;
         expect(outcome.code, label).toBe(2);
-        expect(outcome.stdout, label).toBe('');
+        // Issue 10: with --json the error is also one JSON object on stdout.
+        const answer = JSON.parse(outcome.stdout) as { error: { code: string; message: string } };
+        expect(Object.keys(answer), label).toEqual(['error']);
+        expect(answer.error.code, label).toMatch(/^[a-z_]+$/);
+        expect(oneLineOf(answer.error.message), label).toMatch(expected);
         const lines = outcome.stderr.trimEnd().split('\n');
         expect(lines, label).toHaveLength(1);
         expect(lines[0], label).toMatch(expected);

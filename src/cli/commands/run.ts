@@ -12,7 +12,12 @@ import { resolveStateDir } from '../../main/engine/app-settings/state-dir';
 import { resolveCrispConnection } from '../../main/engine/credentials';
 import { WebsiteId } from '../../main/engine/credentials/crisp-connection';
 import type { CrispConnection } from '../../main/engine/crisp-client';
-import { CsvFileError, detectCsvFormat, type CsvDetection } from '../../main/engine/csv-reader';
+import {
+  CsvFileError,
+  detectCsvFormat,
+  detectCsvFormatWholeFile,
+  type CsvDetection,
+} from '../../main/engine/csv-reader';
 import type { FakeCrisp } from '../../main/engine/fake-crisp';
 import {
   cancelImportJob,
@@ -33,8 +38,8 @@ import {
   PresetStore,
   proposeMappingForHeaders,
 } from '../../main/engine/presets';
-import { DelimiterOption, EncodingOption, wholeNumber } from '../cli-options';
-import { CliError, EXIT } from '../exit-codes';
+import { DelimiterOption, EncodingOption, HeaderRowOption, wholeNumber } from '../cli-options';
+import { CliError, EXIT, jsonErrorLine } from '../exit-codes';
 
 const RunArgs = z.object({
   file: z.string().min(1, 'say which CSV file to import'),
@@ -52,6 +57,7 @@ const RunArgs = z.object({
   delimiter: DelimiterOption.optional(),
   encoding: EncodingOption.optional(),
   header: z.boolean().optional(),
+  headerRow: HeaderRowOption.optional(),
   keepEmpty: z.boolean().optional(),
   dailyBudget: wholeNumber('--daily-budget', 1, 100_000_000).optional(),
   reserve: wholeNumber('--reserve', 0, 100_000_000).optional(),
@@ -94,6 +100,10 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--no-header', 'the first row holds data, not column names')
     .option(
+      '--header-row <row>',
+      'the row holding the column names, as a spreadsheet numbers it (default: detected; rows above it are skipped)',
+    )
+    .option(
       '--keep-empty',
       'an empty custom data cell keeps the existing value (default: clears it)',
     )
@@ -134,7 +144,13 @@ Exit codes: 0 completed with no failed rows; 1 completed with failed or skipped 
     .action(async (file: string, options: Record<string, unknown>) => {
       const parsed = RunArgs.safeParse({ ...options, file });
       if (!parsed.success) {
-        throw new CliError(parsed.error.issues.map((issue) => issue.message).join('; '));
+        throw new CliError(
+          parsed.error.issues
+            .map((issue) =>
+              issue.path[0] === 'headerRow' ? `--header-row: ${issue.message}` : issue.message,
+            )
+            .join('; '),
+        );
       }
       process.exitCode = await runImport(parsed.data);
     });
@@ -202,18 +218,14 @@ async function runImport(args: RunArgs): Promise<number> {
   const stateDir = resolvePath(args.stateDir ?? resolveStateDir());
 
   // The file: how it is read.
-  const overrides: Partial<CsvFormat> = {};
-  if (args.delimiter) overrides.delimiter = args.delimiter;
-  if (args.encoding) overrides.encoding = args.encoding;
-  if (args.header === false) overrides.header = false;
-  let detection: CsvDetection;
-  try {
-    detection = await detectCsvFormat(filePath, overrides);
-  } catch (error) {
-    if (error instanceof CsvFileError) throw new CliError(error.message, EXIT.usage);
-    throw error;
-  }
+  const overrides = await formatOverrides(args, stateDir);
+  let detection = await readLayout(filePath, overrides, false);
   const headers = detection.headers;
+  if ((detection.skippedRows ?? []).length > 0) {
+    for (const note of detection.notes) {
+      if (note.startsWith('Header:') || note.startsWith('Separator:')) out.say(note);
+    }
+  }
 
   // The connection.
   let sandbox: FakeCrisp | null = null;
@@ -247,7 +259,7 @@ async function runImport(args: RunArgs): Promise<number> {
           env: process.env,
         });
       } catch (error) {
-        throw new CliError((error as Error).message, EXIT.usage);
+        throw new CliError((error as Error).message, EXIT.usage, 'connection_unavailable');
       }
     }
   }
@@ -263,6 +275,8 @@ async function runImport(args: RunArgs): Promise<number> {
       throw new CliError(
         `The mapping cannot be used: ${errors.map((e) => e.message).join(' ')} ` +
           'Fix it with --mapping <file> (see crisp-import scan --json for the proposed mapping).',
+        EXIT.usage,
+        'mapping_invalid',
       );
     }
 
@@ -308,6 +322,13 @@ async function runImport(args: RunArgs): Promise<number> {
       );
     }
     async function newJob(): Promise<ImportJobRecord> {
+      // A new job records the encoding that reads every row: the detection's UTF-8 guess from
+      // the start of the file is checked against the whole file first.
+      const checked = await readLayout(filePath, overrides, true);
+      if (checked.format.encoding !== detection.format.encoding) {
+        out.say(checked.notes.find((n) => n.startsWith('Encoding:')) ?? '');
+        detection = checked;
+      } else if (checked.notes.length > detection.notes.length) out.say(checked.notes.at(-1)!);
       return createImportJob(store, {
         filePath,
         layout: {
@@ -376,6 +397,14 @@ async function runImport(args: RunArgs): Promise<number> {
         void runner.pause();
       } else {
         process.stderr.write(`\nStopped. Resume with: ${resumeCommand()}\n`);
+        if (out.json) {
+          process.stdout.write(
+            jsonErrorLine(
+              'interrupted',
+              `Stopped at once; rows being sent are sent again on resume. Resume with: ${resumeCommand()}`,
+            ),
+          );
+        }
         process.exit(EXIT.paused);
       }
     };
@@ -385,7 +414,9 @@ async function runImport(args: RunArgs): Promise<number> {
     try {
       done = await runner.run();
     } catch (error) {
-      if (error instanceof FileChangedError) throw new CliError(error.message, EXIT.usage);
+      if (error instanceof FileChangedError) {
+        throw new CliError(error.message, EXIT.usage, 'file_changed');
+      }
       throw error;
     } finally {
       process.off('SIGINT', onSignal);
@@ -396,6 +427,52 @@ async function runImport(args: RunArgs): Promise<number> {
   } finally {
     await sandbox?.close();
   }
+}
+
+/** How the file is read; `wholeFile`: with the encoding checked against every byte (a new job). */
+async function readLayout(
+  filePath: string,
+  overrides: Partial<CsvFormat>,
+  wholeFile: boolean,
+): Promise<CsvDetection> {
+  try {
+    if (!wholeFile) return await detectCsvFormat(filePath, overrides);
+    return (await detectCsvFormatWholeFile(filePath, overrides)).detection;
+  } catch (error) {
+    if (error instanceof CsvFileError) throw new CliError(error.message, EXIT.usage, error.code);
+    throw error;
+  }
+}
+
+/** How the file is read as the person chose it: options, then the header row of a saved preset. */
+async function formatOverrides(args: RunArgs, stateDir: string): Promise<Partial<CsvFormat>> {
+  const overrides: Partial<CsvFormat> = {};
+  if (args.delimiter) overrides.delimiter = args.delimiter;
+  if (args.encoding) overrides.encoding = args.encoding;
+  if (args.header === false) overrides.header = false;
+  if (args.headerRow !== undefined) {
+    if (args.header === false) {
+      throw new CliError('--header-row and --no-header contradict each other; give only one.');
+    }
+    overrides.headerRow = args.headerRow;
+  }
+  const saved = await presetFormat(args, stateDir);
+  if (saved?.headerRow !== undefined && args.header === undefined) {
+    overrides.headerRow ??= saved.headerRow;
+  }
+  return overrides;
+}
+
+/** The format saved with the preset given by --preset (its header row), if any. */
+async function presetFormat(
+  args: RunArgs,
+  stateDir: string,
+): Promise<{ headerRow?: number | undefined } | null> {
+  if (!args.preset || args.mapping) return null;
+  const wanted = args.preset.trim().toLowerCase();
+  const listing = await new PresetStore(stateDir).list().catch(() => ({ presets: [] }));
+  const user = listing.presets.find((p) => p.name.toLowerCase() === wanted || p.id === args.preset);
+  return user?.format ?? null;
 }
 
 async function reResolve(
@@ -422,7 +499,13 @@ async function chooseMapping(
   let mapping: ImportMapping;
   if (args.mapping) {
     const read = await readJsonFile(resolvePath(args.mapping), ImportMapping);
-    if (!read.ok) throw new CliError(`The mapping file cannot be used: ${read.message}`);
+    if (!read.ok) {
+      throw new CliError(
+        `The mapping file cannot be used: ${read.message}`,
+        EXIT.usage,
+        'mapping_invalid',
+      );
+    }
     mapping = read.value;
   } else {
     const presets = new PresetStore(stateDir);
@@ -439,6 +522,8 @@ async function chooseMapping(
         const names = listing.presets.map((p) => `"${p.name}"`).join(', ');
         throw new CliError(
           `There is no preset named "${args.preset}".${names ? ` Saved presets: ${names}.` : ''}`,
+          EXIT.usage,
+          'preset_not_found',
         );
       }
       out.say(`Mapping: preset "${user?.name ?? builtIn?.name}".`);

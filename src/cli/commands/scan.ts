@@ -24,9 +24,13 @@ import {
 } from '../../main/engine/contact-scan';
 import { CsvFileError, encodingLabel } from '../../main/engine/csv-reader';
 import { PresetStore, type UserPreset } from '../../main/engine/presets';
-import { DelimiterOption, EncodingOption } from '../cli-options';
+import { DelimiterOption, EncodingOption, HeaderRowOption } from '../cli-options';
 import { CliError, EXIT } from '../exit-codes';
 
+/** Error code of a mapping file that cannot be used. */
+const MAPPING = 'mapping_invalid';
+/** Error code of an issues CSV file that cannot be written. */
+const ISSUES_CSV = 'issues_csv_unwritable';
 /** A mapping file larger than this is not a mapping. */
 const MAX_MAPPING_FILE_BYTES = 1024 * 1024;
 
@@ -47,6 +51,7 @@ const ScanOptions = z.object({
   delimiter: DelimiterOption.optional(),
   encoding: EncodingOption.optional(),
   header: z.boolean().optional(),
+  headerRow: HeaderRowOption.optional(),
   mapping: z.string().min(1, 'give the path of a mapping JSON file').optional(),
   preset: z.string().trim().min(1, 'give the name of a preset').optional(),
   quota: Quota.optional(),
@@ -62,6 +67,7 @@ const OPTION_NAMES: Record<string, string> = {
   delimiter: '--delimiter',
   encoding: '--encoding',
   header: '--header',
+  headerRow: '--header-row',
   mapping: '--mapping',
   preset: '--preset',
   quota: '--quota',
@@ -92,9 +98,19 @@ async function readMappingFile(path: string): Promise<ImportMapping> {
   let text: string;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new CliError(`--mapping: ${path} is a folder, not a mapping file.`);
+    if (!info.isFile()) {
+      throw new CliError(
+        `--mapping: ${path} is a folder, not a mapping file.`,
+        EXIT.usage,
+        MAPPING,
+      );
+    }
     if (info.size > MAX_MAPPING_FILE_BYTES) {
-      throw new CliError(`--mapping: ${path} is too large to be a mapping (over 1 MB).`);
+      throw new CliError(
+        `--mapping: ${path} is too large to be a mapping (over 1 MB).`,
+        EXIT.usage,
+        MAPPING,
+      );
     }
     text = await readFile(path, 'utf8');
   } catch (error) {
@@ -102,13 +118,19 @@ async function readMappingFile(path: string): Promise<ImportMapping> {
     const code = (error as { code?: unknown }).code;
     throw new CliError(
       `--mapping: ${path} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' ? 'permission denied' : 'the system could not read it'}).`,
+      EXIT.usage,
+      MAPPING,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch {
-    throw new CliError(`--mapping: ${path} is not valid JSON. Give a mapping saved as JSON.`);
+    throw new CliError(
+      `--mapping: ${path} is not valid JSON. Give a mapping saved as JSON.`,
+      EXIT.usage,
+      MAPPING,
+    );
   }
   const parsed = ImportMapping.safeParse(json);
   if (!parsed.success) {
@@ -118,6 +140,8 @@ async function readMappingFile(path: string): Promise<ImportMapping> {
       oneLine(
         `--mapping: ${path} is not a mapping (version 1 with a list of columns):${where} ${issue?.message ?? 'not valid'}.`,
       ),
+      EXIT.usage,
+      MAPPING,
     );
   }
   return parsed.data;
@@ -133,6 +157,8 @@ async function findPreset(name: string, stateDir: string | undefined): Promise<S
   const names = BUILT_IN_PRESETS.map((p) => p.id).join(', ');
   throw new CliError(
     `--preset: no built-in or saved preset is called "${name}". Built-in presets: ${names}.`,
+    EXIT.usage,
+    'preset_not_found',
   );
 }
 
@@ -178,7 +204,7 @@ function rowList(rows: number[], total: number): string {
 export function formatScanReport(report: ContactScanReport, issuesCsvPath?: string): string {
   const out: string[] = [];
   const format = `${encodingLabel(report.encoding)}, ${delimiterLabel[report.delimiter]} separator, ${
-    report.header ? 'row 1 holds the column names' : 'no header row'
+    report.header ? `row ${report.headerRow ?? 1} holds the column names` : 'no header row'
   }`;
   out.push(`File: ${report.path} (${megabytes(report.fileSize)})`);
   out.push(`Read as: ${format}`);
@@ -246,8 +272,12 @@ export function scanReportJson(report: ContactScanReport, issuesCsvPath?: string
     encoding: report.encoding,
     delimiter: report.delimiter,
     header: report.header,
+    headerRow: report.headerRow,
+    skippedRows: report.skippedRows,
     detected: report.detected,
     notes: report.notes,
+    encodingSwitchedAtRow: report.encodingSwitchedAtRow,
+    reportLines: report.reportLines,
     columns: report.columns,
     mapping: report.mapping,
     mappingSource: report.mappingSource,
@@ -312,21 +342,37 @@ async function websiteLedger(options: ScanOptions): Promise<ChangeLedger | null>
 // ---------------------------------------------------------------------------------------------
 // The command
 
-async function runScan(file: string, options: ScanOptions): Promise<void> {
-  if (options.mapping !== undefined && options.preset !== undefined) {
-    throw new CliError('--mapping and --preset both choose the mapping; give only one of them.');
-  }
+/** How the file is read as the person chose it (`--delimiter`, `--encoding`, `--header-row`…). */
+function formatOverrides(options: ScanOptions): Partial<CsvFormat> {
   const overrides: Partial<CsvFormat> = {};
   if (options.delimiter !== undefined) overrides.delimiter = options.delimiter;
   if (options.encoding !== undefined) overrides.encoding = options.encoding;
   if (options.header !== undefined) overrides.header = options.header;
+  if (options.headerRow !== undefined) {
+    if (options.header === false) {
+      throw new CliError('--header-row and --no-header contradict each other; give only one.');
+    }
+    overrides.headerRow = options.headerRow;
+  }
+  return overrides;
+}
 
+async function runScan(file: string, options: ScanOptions): Promise<void> {
+  if (options.mapping !== undefined && options.preset !== undefined) {
+    throw new CliError('--mapping and --preset both choose the mapping; give only one of them.');
+  }
+  const overrides = formatOverrides(options);
   const scanOptions: ScanContactsOptions = { overrides, ledger: await websiteLedger(options) };
   if (options.quota !== undefined) scanOptions.dailyBudget = options.quota;
   if (options.mapping !== undefined) scanOptions.mapping = await readMappingFile(options.mapping);
-  else if (options.preset !== undefined)
+  else if (options.preset !== undefined) {
     scanOptions.preset = await findPreset(options.preset, options.stateDir);
-  else scanOptions.userPresets = await savedPresets(options.stateDir);
+    // A saved preset keeps the row of the column names (a report with title lines).
+    const saved = scanOptions.preset.kind === 'user' ? scanOptions.preset.preset.format : undefined;
+    if (saved?.headerRow !== undefined && options.header === undefined) {
+      overrides.headerRow ??= saved.headerRow;
+    }
+  } else scanOptions.userPresets = await savedPresets(options.stateDir);
 
   const stopper = new AbortController();
   const onInterrupt = (): void => stopper.abort();
@@ -346,7 +392,11 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
     try {
       writer = await IssuesCsvWriter.create(options.issuesCsv);
     } catch (error) {
-      throw new CliError(`--issues-csv: ${oneLine((error as Error).message)}`);
+      throw new CliError(
+        `--issues-csv: ${oneLine((error as Error).message)}`,
+        EXIT.usage,
+        ISSUES_CSV,
+      );
     }
     scanOptions.issueSink = writer;
   }
@@ -358,11 +408,13 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
   } catch (error) {
     await writer?.discard();
     if (stopper.signal.aborted) {
-      throw new CliError('The scan was stopped before the end of the file.', 130);
+      throw new CliError('The scan was stopped before the end of the file.', 130, 'interrupted');
     }
-    if (error instanceof CsvFileError) throw new CliError(oneLine(error.message));
+    if (error instanceof CsvFileError) {
+      throw new CliError(oneLine(error.message), EXIT.usage, error.code);
+    }
     if (error instanceof Error && writer && error.message.startsWith('The issues file')) {
-      throw new CliError(`--issues-csv: ${oneLine(error.message)}`);
+      throw new CliError(`--issues-csv: ${oneLine(error.message)}`, EXIT.usage, ISSUES_CSV);
     }
     throw error;
   } finally {
@@ -375,7 +427,14 @@ async function runScan(file: string, options: ScanOptions): Promise<void> {
       ? `${JSON.stringify(scanReportJson(report, options.issuesCsv), null, 2)}\n`
       : formatScanReport(report, options.issuesCsv),
   );
-  process.exitCode = report.invalid > 0 ? EXIT.completedWithProblems : EXIT.ok;
+  // A file with column names and no contacts answers like any other (rows: 0, an issue that
+  // says so), with the exit code of a file where something cannot be imported.
+  // So does a mapping the import would refuse (an error among its problems).
+  const mappingRefused = report.mappingIssues.some((issue) => issue.severity === 'error');
+  process.exitCode =
+    report.invalid > 0 || report.rows === 0 || mappingRefused
+      ? EXIT.completedWithProblems
+      : EXIT.ok;
 }
 
 /** Registers `crisp-import scan`. */
@@ -390,6 +449,10 @@ export function registerScanCommand(program: Command): void {
     .option('--encoding <encoding>', `file encoding: ${CSV_ENCODINGS.join(', ')}`)
     .option('--header', 'row 1 holds the column names (detected when not given)')
     .option('--no-header', 'row 1 is a contact, not column names')
+    .option(
+      '--header-row <row>',
+      'the row holding the column names, as a spreadsheet numbers it (detected when not given; rows above it are skipped)',
+    )
     .option('--mapping <file>', 'mapping JSON file to use instead of the proposed one')
     .option('--preset <name>', 'built-in export format or saved preset to map the columns with')
     .option('--quota <requests>', 'Crisp requests a day the import may spend (default 10000)')
@@ -410,8 +473,10 @@ export function registerScanCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Exit codes: 0 every row can be imported; 1 some rows cannot (they would be skipped);
-2 bad arguments or a file that cannot be read as CSV.`,
+Exit codes: 0 every row can be imported; 1 some rows cannot (they would be skipped), the
+mapping has an error, or the file has column names but no contacts; 2 bad arguments or a file
+that cannot be read as CSV.
+With --json, an error is one JSON object too: {"error": {"code": "...", "message": "..."}}.`,
     )
     .action(async (file: string, raw: Record<string, unknown>) => {
       await runScan(file, parseScanOptions(raw));

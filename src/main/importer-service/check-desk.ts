@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CsvEncoding } from '../../shared/csv-format';
 import type { CheckStatus, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
 import type { QuotaToday } from '../engine/contact-scan';
@@ -14,11 +15,17 @@ import { deserializeError, type CheckLedger, type WorkerMessage } from './engine
 import type { EngineThread } from './engine-thread';
 import { toIpcFailure } from './engine-errors';
 import type { PublishEvent } from './service-ports';
+import type { DetectOptions } from '../engine/csv-reader';
 
 const KEPT_CHECKS = 20;
 
 export class CheckDesk {
   private readonly checks = new Map<string, CheckStatus>();
+  /** Encodings found by a check reading a whole file (its start misled detection), by file. */
+  private readonly encodings = new Map<
+    string,
+    { encoding: CsvEncoding; note: string; size: number }
+  >();
   private readonly folder: string;
 
   constructor(
@@ -74,6 +81,17 @@ export class CheckDesk {
       issuesCsvPath: this.issuesPath(checkId),
     });
     return { checkId };
+  }
+
+  /**
+   * The encoding a check found for this file by reading it whole, as detection options (the
+   * preview, the mapping and the import then read the file the same way); none when the file's
+   * size changed since.
+   */
+  encodingFound(fileId: string, sizeBytes: number): DetectOptions {
+    const found = this.encodings.get(fileId);
+    if (!found || found.size !== sizeBytes) return {};
+    return { wholeFileEncoding: { encoding: found.encoding, note: found.note } };
   }
 
   get(checkId: string): CheckStatus {
@@ -137,6 +155,14 @@ export class CheckDesk {
         : null;
       status.state = message.state;
       status.report = message.report;
+      const found = message.report?.encodingSwitch;
+      if (found) {
+        this.encodings.set(status.fileId, {
+          encoding: found.encoding,
+          note: found.note,
+          size: status.progress.totalBytes,
+        });
+      }
       status.error = error;
       this.publish('check:finished', {
         checkId: status.checkId,

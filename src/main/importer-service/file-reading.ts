@@ -13,7 +13,7 @@ import type {
 import type { ImportMapping } from '../../shared/column-mapping';
 import type { RowIssue } from '../../shared/row-issue';
 import { compileContactMapper } from '../../shared/contact-rules';
-import { previewCsv } from '../engine/csv-reader';
+import { previewCsv, type DetectOptions } from '../engine/csv-reader';
 import { toIpcFailure } from './engine-errors';
 
 export const DEFAULT_PREVIEW_ROWS = 50;
@@ -23,9 +23,10 @@ export async function readPreview(
   path: string,
   overrides: CsvFormatOverrides | undefined,
   limit: number,
+  options: DetectOptions = {},
 ): Promise<Awaited<ReturnType<typeof previewCsv>>> {
   try {
-    return await previewCsv(path, overrides ?? {}, limit);
+    return await previewCsv(path, overrides ?? {}, limit, options);
   } catch (error) {
     throw toIpcFailure(error);
   }
@@ -36,8 +37,9 @@ export async function inspectFile(
   path: string,
   overrides: CsvFormatOverrides | undefined,
   limit = DEFAULT_PREVIEW_ROWS,
+  options: DetectOptions = {},
 ): Promise<FileInspection> {
-  const { detection, records } = await readPreview(path, overrides, limit);
+  const { detection, records } = await readPreview(path, overrides, limit, options);
   const issues: RowIssue[] = records.flatMap((r) => r.issues);
   return {
     file,
@@ -72,8 +74,9 @@ export async function previewMappedRows(
   overrides: CsvFormatOverrides | undefined,
   mapping: ImportMapping,
   limit = DEFAULT_PREVIEW_ROWS,
+  options: DetectOptions = {},
 ): Promise<PreviewRows> {
-  const { detection, records } = await readPreview(path, overrides, limit);
+  const { detection, records } = await readPreview(path, overrides, limit, options);
   const mapper = compileContactMapper(mapping, detection.headers);
   return {
     columns: detection.headers,

@@ -82,5 +82,16 @@ export async function runFullCheck(input: FullCheckInput): Promise<CheckReport> 
           lastImportAt: unchanged.lastImportAt,
         }
       : null,
+    encoding: report.encoding,
+    // What the check found beyond the preview: a late encoding, report lines left out.
+    notes: report.fullReadNotes,
+    encodingSwitch:
+      report.encodingSwitchedAtRow === null
+        ? null
+        : {
+            encoding: report.encoding,
+            row: report.encodingSwitchedAtRow,
+            note: report.notes.find((note) => note.startsWith('Encoding:')) ?? '',
+          },
   };
 }

@@ -22,7 +22,7 @@ import { CheckDesk } from './check-desk';
 import { ConnectionBook } from './connection-book';
 import { DesktopPreferenceFile } from './desktop-preferences';
 import { defaultEngineWorkerEntry, EngineThread, type EngineWorkerEntry } from './engine-thread';
-import { FileRegistry } from './file-registry';
+import { FileRegistry, type RegisteredFile } from './file-registry';
 import { columnProfiles, inspectFile, previewMappedRows, readPreview } from './file-reading';
 import { JobDesk } from './job-desk';
 import { builtInPresetSummary, PresetLibrary } from './preset-library';
@@ -87,6 +87,10 @@ export function createImporterService(options: ImporterServiceOptions): Importer
   const checks = new CheckDesk(stateDir, engine, publish);
 
   /** The usable daily budget of a connection (or of the default one). */
+  /** The encoding a full-file check found for this file, as detection options (see CheckDesk). */
+  const encodingFound = (file: RegisteredFile) =>
+    checks.encodingFound(file.ref.fileId, file.ref.sizeBytes);
+
   async function usableBudget(connectionId: string | undefined): Promise<number> {
     return (await budgetOf(connectionId)).usable;
   }
@@ -219,12 +223,17 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     'file:dropped': ({ path }) => files.register(path),
     async 'file:inspect'({ fileId, overrides, limit }) {
       const file = files.get(fileId);
-      return inspectFile(file.ref, file.path, overrides, limit);
+      return inspectFile(file.ref, file.path, overrides, limit, encodingFound(file));
     },
 
     async 'mapping:propose'({ fileId, overrides }) {
       const file = files.get(fileId);
-      const { detection, records } = await readPreview(file.path, overrides, 50);
+      const { detection, records } = await readPreview(
+        file.path,
+        overrides,
+        50,
+        encodingFound(file),
+      );
       const rows = records.map((r) => r.fields);
       const found = proposeMappingForHeaders(detection.headers, await presets.userPresets(), rows);
       // A saved preset keeps its own empty-cell choice; any other proposal takes the setting.
@@ -267,7 +276,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     },
     async 'preview:rows'({ fileId, overrides, mapping, limit }) {
       const file = files.get(fileId);
-      return previewMappedRows(file.path, overrides, mapping, limit);
+      return previewMappedRows(file.path, overrides, mapping, limit, encodingFound(file));
     },
 
     async 'check:start'({ fileId, overrides, mapping, connectionId }) {
@@ -346,6 +355,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       const connection = await connections.resolve(connectionId);
       return jobs.start({
         path: file.path,
+        detectOptions: encodingFound(file),
         overrides,
         mapping,
         websiteId: connection.websiteId,

@@ -29,7 +29,7 @@ import {
   type ImportJobRecord,
   type ImportJobState,
 } from '../engine/import-jobs';
-import { detectCsvFormat } from '../engine/csv-reader';
+import { detectCsvFormatWholeFile, type DetectOptions } from '../engine/csv-reader';
 import { IpcFailure } from '../ipc/ipc-failure';
 import type { JobRunSettings, WorkerMessage } from './engine-protocol';
 import { deserializeError } from './engine-protocol';
@@ -328,6 +328,8 @@ export class JobDesk {
 
   async start(input: {
     path: string;
+    /** What an earlier check found (the encoding of the whole file). */
+    detectOptions?: DetectOptions;
     overrides: CsvFormatOverrides | undefined;
     mapping: ImportMapping;
     websiteId: string;
@@ -337,7 +339,11 @@ export class JobDesk {
   }): Promise<JobSummary> {
     let detection;
     try {
-      detection = await detectCsvFormat(input.path, input.overrides ?? {});
+      // The job records the encoding that reads every row: a UTF-8 guess from the start of the
+      // file is checked against the whole file first.
+      detection = (
+        await detectCsvFormatWholeFile(input.path, input.overrides ?? {}, input.detectOptions)
+      ).detection;
     } catch (error) {
       throw toIpcFailure(error);
     }

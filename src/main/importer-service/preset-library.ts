@@ -16,6 +16,7 @@ import {
   MIN_PRESET_COLUMNS_PRESENT,
   PresetStore,
   mappingFromUserPreset,
+  type PresetFileFormat,
   type UserPreset,
 } from '../engine/presets';
 import { IpcFailure } from '../ipc/ipc-failure';
@@ -28,7 +29,7 @@ export function userPresetSummary(preset: UserPreset): PresetSummary {
     builtIn: false,
     columns: preset.headers,
     mapping: preset.mapping,
-    format: null,
+    format: preset.format ?? null,
     createdAt: preset.createdAt,
     updatedAt: preset.updatedAt,
   };
@@ -105,6 +106,8 @@ export class PresetLibrary {
     name: string;
     columns: string[];
     mapping: ImportMapping;
+    /** How the file is read (its header row above all), kept with the preset. */
+    format?: PresetFileFormat | undefined;
     presetId?: string | undefined;
   }): Promise<PresetSummary> {
     return this.guard(async () => {
@@ -115,13 +118,23 @@ export class PresetLibrary {
             'A built-in preset cannot be changed. Save a copy under a new name.',
           );
         }
-        const updated = await this.store.update(input.presetId, input.mapping, input.columns);
+        const updated = await this.store.update(
+          input.presetId,
+          input.mapping,
+          input.columns,
+          input.format,
+        );
         const current =
           updated.name === input.name ? updated : await this.store.rename(updated.id, input.name);
         return userPresetSummary(current);
       }
       return userPresetSummary(
-        await this.store.save({ name: input.name, headers: input.columns, mapping: input.mapping }),
+        await this.store.save({
+          name: input.name,
+          headers: input.columns,
+          mapping: input.mapping,
+          ...(input.format ? { format: input.format } : {}),
+        }),
       );
     });
   }

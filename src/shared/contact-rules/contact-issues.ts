@@ -3,6 +3,7 @@
  * each. Codes are stable: never renamed once published.
  */
 import type { IssueSeverity, RowIssue } from '../row-issue';
+import type { CrispEmailForm } from './email-address';
 import { DATE_FORMAT_CHOICES } from './import-date';
 
 export const CONTACT_ISSUE_SEVERITY = {
@@ -10,6 +11,10 @@ export const CONTACT_ISSUE_SEVERITY = {
   email_missing: 'error',
   /** The email is not a valid address. */
   email_invalid: 'error',
+  /** A valid address that Crisp cannot take (`/`, `?`, `#`, `\` or letters beyond ASCII before the @). */
+  email_unsupported: 'error',
+  /** An international domain, sent in its ASCII form (`müller.de` -> `xn--mller-kva.de`). */
+  email_domain_ascii: 'warning',
   /** Several emails in one cell: the first is imported. */
   email_multiple: 'warning',
   /** The email cell needed cleaning (`Jane <jane@x.com>`, `mailto:`). */
@@ -29,6 +34,8 @@ export const CONTACT_ISSUE_SEVERITY = {
   url_invalid: 'warning',
   gender_unknown: 'warning',
   value_truncated: 'warning',
+  /** A phone Excel wrote in scientific notation (`3.36123E+11`): its digits are lost. */
+  phone_scientific: 'warning',
 } as const satisfies Record<string, IssueSeverity>;
 
 export type ContactIssueCode = keyof typeof CONTACT_ISSUE_SEVERITY;
@@ -60,6 +67,15 @@ export const contactMessages = {
     'This row has no email. Crisp needs an email to import a contact: add it or remove the row.',
   emailInvalid: (value: string): string =>
     `${quote(value)} is not a valid email address. Correct it in the file; this row is not imported.`,
+  emailUnsupported: (
+    email: string,
+    form: Exclude<CrispEmailForm, { kind: 'ascii_domain' }>,
+  ): string =>
+    form.kind === 'path_character'
+      ? `${quote(email)} holds “${form.character}”, which Crisp cannot take in an email: it finds contacts by email in its web addresses, where “${form.character}” changes the address. This row is not imported; correct the email in the file.`
+      : `${quote(email)} has letters beyond plain ASCII before the @ (${form.letters}), which Crisp does not accept in an email. This row is not imported; correct the email in the file if it has another spelling.`,
+  emailDomainAscii: (email: string, sent: string): string =>
+    `${quote(email)} is sent as ${sent}: Crisp takes an email's domain in its ASCII form, which is the same address.`,
   emailMultiple: (email: string, dropped: readonly string[]): string =>
     `This cell holds ${dropped.length + 1} emails. ${email} is imported; ${dropped.join(', ')} ${
       dropped.length === 1 ? 'is' : 'are'
@@ -92,6 +108,8 @@ export const contactMessages = {
     `${quote(value)} is not a web address. Use a full address such as https://example.com; the field is left empty.`,
   genderUnknown: (value: string): string =>
     `${quote(value)} is not a gender Crisp stores (male or female), so it is left empty.`,
+  phoneScientific: (value: string): string =>
+    `${quote(value)} is a phone number Excel turned into scientific notation when the file was saved, so its last digits are lost; the phone is left empty. In the spreadsheet, format the column as text (or export it as “CSV UTF-8” from the original), then import again.`,
   valueTruncated: (length: number, max: number): string =>
     `This value is ${length} characters long; only the first ${max} are imported.`,
 };

@@ -20,8 +20,16 @@ import { columnLabel } from './column-label';
 import { resolveColumns } from './column-resolution';
 import { contactIssue, contactMessages as say } from './contact-issues';
 import { normalizeCountry } from './country';
+import { cellValue, isExcelScientific, mayBeProtected, unprotectCell } from './cell-text';
+import { sentDataKey } from './data-key';
 import { autoDataValue, parseDataValue } from './data-value';
-import { inferNameFromEmail, normalizeEmail, plainEmail } from './email-address';
+import {
+  crispEmailForm,
+  hasPathCharacter,
+  inferNameFromEmail,
+  normalizeEmail,
+  plainEmail,
+} from './email-address';
 import { parseImportDate } from './import-date';
 import {
   FIELD_MAX_LENGTH,
@@ -223,7 +231,7 @@ function compileColumn(column: ColumnMapping, index: number, label: string): Com
       return null;
     case 'data':
       compiled.step = column.dateFormat ? Step.DateData : Step.Data;
-      compiled.key = target.key;
+      compiled.key = sentDataKey(target.key); // the key Crisp accepts (see data-key.ts)
       compiled.maxLength = MAX_DATA_TEXT_LENGTH;
       return compiled;
     case 'segment_if_yes':
@@ -288,45 +296,7 @@ export function compileContactMapper(
     if (email === null) {
       issues.push(contactIssue(row, undefined, 'email_missing', say.emailMissing()));
     } else {
-      let cell = fields[email.index] ?? '';
-      // With a separator for packed values, the first is the email and the others are extra.
-      let packedExtra: string[] = [];
-      if (email.multiValue !== null) {
-        const packed = splitValues(cell, email.multiValue);
-        if (packed.length > 1) {
-          cell = packed[0] as string;
-          packedExtra = packed.slice(1);
-        }
-      }
-      const plain = email.multiValue === null ? plainEmail(cell) : undefined;
-      const reading = plain === undefined ? normalizeEmail(cell) : null;
-      if (reading === null) {
-        address = plain; // the common case: one valid address, nothing to report
-      } else if (!reading.ok) {
-        issues.push(
-          reading.code === 'email_missing'
-            ? contactIssue(row, email.label, 'email_missing', say.emailMissing())
-            : contactIssue(row, email.label, 'email_invalid', say.emailInvalid(cell.trim())),
-        );
-      } else {
-        address = reading.email;
-        const dropped =
-          packedExtra.length > 0 ? [...reading.dropped, ...packedExtra] : reading.dropped;
-        if (dropped.length > 0) {
-          issues.push(
-            contactIssue(row, email.label, 'email_multiple', say.emailMultiple(address, dropped)),
-          );
-        } else if (reading.cleanedFrom !== undefined) {
-          issues.push(
-            contactIssue(
-              row,
-              email.label,
-              'email_cleaned',
-              say.emailCleaned(reading.cleanedFrom, address),
-            ),
-          );
-        }
-      }
+      address = readEmailCell(fields[email.index] ?? '', email, row, issues);
     }
 
     const person: ContactProfile['person'] = {};
@@ -345,6 +315,9 @@ export function compileContactMapper(
       const column = steps[s] as CompiledColumn;
       const raw = fields[column.index];
       let value = raw === undefined ? '' : trimCell(raw);
+      // A spreadsheet's text protection ('+336…, ="0123") and Outlook's 0/0/00 (no date).
+      const first = value.charCodeAt(0);
+      if (first === 0x27 || first === 0x3d || first === 0x30) value = cellValue(value);
       if (column.multiValue !== null && value !== '') {
         value = splitValues(value, column.multiValue)[0] ?? '';
       }
@@ -369,7 +342,10 @@ export function compileContactMapper(
         case Step.Text:
           switch (column.textField) {
             case TextField.Phone:
-              if (person.phone === undefined) person.phone = limit(value, column, row, issues);
+              if (person.phone !== undefined) break;
+              if (value.indexOf('+', 1) > 0 && isExcelScientific(value)) {
+                issues.push(warn(row, column, 'phone_scientific', say.phoneScientific(value)));
+              } else person.phone = limit(value, column, row, issues);
               break;
             case TextField.Address:
               if (person.address === undefined) person.address = limit(value, column, row, issues);
@@ -607,6 +583,79 @@ export function compileContactMapper(
   }
 
   return { mapRow, missingColumns };
+}
+
+/**
+ * Reads the email cell of a row: the address to send, or undefined with the issue that says
+ * why there is none. A cell's text protection is undone first; packed values give the first;
+ * an address Crisp cannot take as it is goes with its domain in ASCII, or is refused here (so
+ * the check says so and the import never sends it).
+ */
+function readEmailCell(
+  rawCell: string,
+  email: CompiledColumn,
+  row: number,
+  issues: RowIssue[],
+): string | undefined {
+  let address: string | undefined;
+  let cell = mayBeProtected(rawCell) ? unprotectCell(rawCell.trim()) : rawCell;
+  // With a separator for packed values, the first is the email and the others are extra.
+  let packedExtra: string[] = [];
+  if (email.multiValue !== null) {
+    const packed = splitValues(cell, email.multiValue);
+    if (packed.length > 1) {
+      cell = packed[0] as string;
+      packedExtra = packed.slice(1);
+    }
+  }
+  // The common case: one valid ASCII address Crisp takes as it is, nothing to report.
+  const plain = email.multiValue === null ? plainEmail(cell) : undefined;
+  if (plain !== undefined && !hasPathCharacter(plain)) return plain;
+  const reading = normalizeEmail(cell);
+  if (!reading.ok) {
+    issues.push(
+      reading.code === 'email_missing'
+        ? contactIssue(row, email.label, 'email_missing', say.emailMissing())
+        : contactIssue(row, email.label, 'email_invalid', say.emailInvalid(cell.trim())),
+    );
+  } else {
+    address = reading.email;
+    const dropped = packedExtra.length > 0 ? [...reading.dropped, ...packedExtra] : reading.dropped;
+    if (dropped.length > 0) {
+      issues.push(
+        contactIssue(row, email.label, 'email_multiple', say.emailMultiple(address, dropped)),
+      );
+    } else if (reading.cleanedFrom !== undefined) {
+      issues.push(
+        contactIssue(
+          row,
+          email.label,
+          'email_cleaned',
+          say.emailCleaned(reading.cleanedFrom, address),
+        ),
+      );
+    }
+  }
+  const form = address === undefined ? null : crispEmailForm(address);
+  if (form !== null) {
+    if (form.kind === 'ascii_domain') {
+      issues.push(
+        contactIssue(
+          row,
+          email.label,
+          'email_domain_ascii',
+          say.emailDomainAscii(address!, form.email),
+        ),
+      );
+      address = form.email;
+    } else {
+      issues.push(
+        contactIssue(row, email.label, 'email_unsupported', say.emailUnsupported(address!, form)),
+      );
+      address = undefined;
+    }
+  }
+  return address;
 }
 
 /**

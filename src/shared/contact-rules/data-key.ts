@@ -1,14 +1,18 @@
 /**
  * Custom data keys. Crisp's advice: short, lower case, letters, digits, `_` and `-` only
  * (`user_id`, `lifetime_value`, `ltv`); `Company Name`, `$ltv`, `is_subscribed?` and
- * `user.name` are refused. Crisp's own examples also accept `AppVersionCode`, so upper-case
- * letters pass, with advice to use lower case.
+ * `user.name` are refused. Crisp's CSV help lists `AppVersionCode` as valid, but its API may
+ * refuse upper-case keys (the sandbox does; crisp-api.md §5 marks it unconfirmed), and a refused
+ * key fails a contact after its profile was written. So an upper-case key is usable in a mapping,
+ * with advice, and is always sent in its lower-case form (`sentDataKey`): `app_version_code`.
  */
 import { foldLetters } from './text-fold';
 
 export const MAX_DATA_KEY_LENGTH = 64;
 
 const VALID_KEY = /^[A-Za-z0-9_-]+$/;
+/** Keys sent as they are (the ones Crisp is known to accept). */
+const SENT_KEY = /^[a-z0-9_-]+$/;
 const UPPER = /[A-Z]/;
 
 export type DataKeyCheck =
@@ -28,7 +32,7 @@ export function checkDataKey(key: string): DataKeyCheck {
     const suggestion = suggestDataKey(key);
     return {
       ok: true,
-      advice: `Crisp advises lower-case custom data keys: use “${suggestion}” rather than “${key}”.`,
+      advice: `Crisp may refuse custom data keys with capital letters, so “${key}” is sent as “${suggestion}”. Use “${suggestion}” to see the key as it will be in Crisp.`,
       suggestion,
     };
   }
@@ -52,6 +56,16 @@ export function checkDataKey(key: string): DataKeyCheck {
     suggestion,
     message: `The custom data key “${key}” may only hold letters, digits, _ and -. Use “${suggestion}” instead.`,
   };
+}
+
+/**
+ * The key sent to Crisp for a mapped key: the key itself when Crisp accepts it as it is (lower
+ * case, letters, digits, `_` and `-`), else its fixed-up form (`AppVersionCode` ->
+ * `app_version_code`). A mapping with a refused key is an error (validateMapping) and is never
+ * run; this keeps even such a key from failing a contact halfway.
+ */
+export function sentDataKey(key: string): string {
+  return key.length <= MAX_DATA_KEY_LENGTH && SENT_KEY.test(key) ? key : suggestDataKey(key);
 }
 
 /**

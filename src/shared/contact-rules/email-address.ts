@@ -107,6 +107,10 @@ export type EmailReading =
   | { ok: false; code: 'email_missing' | 'email_invalid' };
 
 const NONE: readonly string[] = Object.freeze([]);
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff\u00ad]/;
+const INVISIBLE_ALL = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** Outlook's display form: `Jane Doe (jane@x.com)`. */
+const NAME_THEN_EMAIL_IN_PARENTHESES = /^[^()@]*\(\s*([^()\s]+@[^()\s]+)\s*\)$/;
 const EMAIL_LIST_SEPARATORS = /[\s,;|]+/;
 const MAILTO = /^mailto:/i;
 const WRAPPING = /^[<("'[]+|[>)"'\]]+$/g;
@@ -119,6 +123,11 @@ const WRAPPING = /^[<("'[]+|[>)"'\]]+$/g;
 export function normalizeEmail(cell: string): EmailReading {
   const plain = plainEmail(cell);
   if (plain !== undefined) return { ok: true, email: plain, dropped: NONE, cleanedFrom: undefined };
+  if (INVISIBLE.test(cell)) {
+    // Zero-width spaces and joiners come with addresses copied from web pages and documents.
+    const reading = normalizeEmail(cell.replace(INVISIBLE_ALL, ''));
+    return reading.ok ? { ...reading, cleanedFrom: cell.trim() } : reading;
+  }
   const trimmed = cell.trim();
   if (trimmed === '') return { ok: false, code: 'email_missing' };
   const lower = trimmed.toLowerCase();
@@ -127,6 +136,12 @@ export function normalizeEmail(cell: string): EmailReading {
 }
 
 function readUnusualEmailCell(trimmed: string, lower: string): EmailReading {
+  const inParentheses = NAME_THEN_EMAIL_IN_PARENTHESES.exec(lower)?.[1];
+  if (inParentheses !== undefined) {
+    const address = inParentheses.replace(MAILTO, '');
+    if (!isValidEmail(address)) return { ok: false, code: 'email_invalid' };
+    return { ok: true, email: address, dropped: NONE, cleanedFrom: trimmed };
+  }
   let text = lower.replace(MAILTO, '');
   const open = text.indexOf('<');
   const close = open >= 0 ? text.indexOf('>', open) : -1;
@@ -256,6 +271,52 @@ export function plainEmail(cell: string): string | undefined {
   if (labels < 2) return undefined;
   const trimmed = start === 0 && end === length ? cell : cell.slice(start, end);
   return upper ? trimmed.toLowerCase() : trimmed;
+}
+
+/**
+ * How a valid address reaches Crisp, when it cannot go as it is:
+ * - `path_character`: it holds `/`, `\\`, `?` or `#`. They are valid in a local part, but Crisp
+ *   finds a contact by email in a URL path, where they change the URL (the API client refuses
+ *   them too): refused.
+ * - `non_ascii`: its local part has letters beyond ASCII. Crisp's email check (like the
+ *   sandbox's, in the style of ajv's `email` format) takes ASCII only, and no ASCII spelling is
+ *   the same mailbox: refused.
+ * - `ascii_domain`: only its domain has such letters; the domain's ASCII form (IDNA:
+ *   `müller.de` -> `xn--mller-kva.de`) is the same address and is what is sent.
+ */
+export type CrispEmailForm =
+  | { kind: 'path_character'; character: string }
+  | { kind: 'non_ascii'; letters: string }
+  | { kind: 'ascii_domain'; email: string };
+
+const NOT_AS_IT_IS = /[/\\?#]|[\u0080-\uffff]/;
+const PATH_CHARACTER = /[/\\?#]/;
+
+/** True when an address `plainEmail` gave holds `/`, `?` or `#` (quicker than a regex). */
+export function hasPathCharacter(email: string): boolean {
+  return email.indexOf('/') !== -1 || email.indexOf('?') !== -1 || email.indexOf('#') !== -1;
+}
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** How Crisp takes this valid, lower-cased address; null when it goes as it is (the usual case). */
+export function crispEmailForm(email: string): CrispEmailForm | null {
+  if (!NOT_AS_IT_IS.test(email)) return null;
+  const path = PATH_CHARACTER.exec(email);
+  if (path) return { kind: 'path_character', character: path[0] };
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  if (!NON_ASCII.test(local)) {
+    try {
+      const domain = new URL(`http://${email.slice(at + 1)}`).hostname;
+      if (domain !== '' && !NON_ASCII.test(domain) && isValidEmail(`${local}@${domain}`)) {
+        return { kind: 'ascii_domain', email: `${local}@${domain}` };
+      }
+    } catch {
+      // Not a domain the URL parser takes: refused below.
+    }
+  }
+  const letters = [...new Set(email.match(/[^\0-~]/gu) ?? [])].slice(0, 5).join(' ');
+  return { kind: 'non_ascii', letters };
 }
 
 const NAME_PARTS = /[._-]+/;

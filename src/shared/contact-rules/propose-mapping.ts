@@ -73,7 +73,11 @@ export function proposeMapping(headers: string[], sampleRows: string[][] = []): 
     const data = DATA_PREFIX.exec(header);
     if (data) {
       const wanted = (data[1] as string).trim();
-      dataKeys[index] = checkDataKey(wanted).ok ? wanted : suggestDataKey(wanted);
+      // A key Crisp accepts as it is: `data.AppVersionCode` becomes `app_version_code` (the
+      // mapping check shows the fix-up).
+      const check = checkDataKey(wanted);
+      dataKeys[index] =
+        check.ok && check.suggestion === undefined ? wanted : suggestDataKey(wanted);
       targets.push({ kind: 'ignore' });
       continue;
     }

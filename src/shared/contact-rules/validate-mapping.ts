@@ -8,7 +8,7 @@ import { crispFieldInfo } from '../crisp-fields';
 import type { ImportMapping } from '../column-mapping';
 import type { IssueSeverity } from '../row-issue';
 import { resolveColumns } from './column-resolution';
-import { checkDataKey } from './data-key';
+import { checkDataKey, sentDataKey } from './data-key';
 import { MULTI_COLUMN_FIELDS } from './propose-mapping';
 
 export type MappingIssueCode =
@@ -16,6 +16,7 @@ export type MappingIssueCode =
   | 'email_mapped_twice'
   | 'data_key_invalid'
   | 'data_key_uppercase'
+  | 'data_key_fixed'
   | 'data_key_duplicate'
   | 'field_mapped_twice'
   | 'column_not_found';
@@ -35,6 +36,25 @@ export const DATE_FIELD_DATA_KEYS: Partial<Record<CrispFieldId, string>> = {
   created_at: 'created_at',
   last_active_at: 'last_active_at',
 };
+
+const DATA_COLUMN = /^\s*data\s*[.:]\s*(.+)$/i;
+
+/**
+ * A `data.My Key` column imported under another key than the one its name gives (the proposal
+ * fixes up keys Crisp refuses): said, so the person sees the key as it will be in Crisp.
+ */
+function fixedUpDataColumn(column: string, key: string): MappingIssue | null {
+  const named = DATA_COLUMN.exec(column)?.[1]?.trim();
+  if (named === undefined || named === key || named.toLowerCase() === key) return null;
+  const check = checkDataKey(named);
+  if (check.ok && check.suggestion === undefined) return null; // the person chose another key
+  return {
+    column,
+    code: 'data_key_fixed',
+    severity: 'warning',
+    message: `The column “${column}” is imported as custom data “${key}”: Crisp takes only lower-case letters, digits, _ and - in custom data keys, so “${named}” cannot be used as it is.`,
+  };
+}
 
 /** Checks a mapping against the headers of the file it will read (empty: no header row). */
 export function validateMapping(
@@ -91,9 +111,13 @@ export function validateMapping(
           suggestion: check.suggestion ?? target.key.toLowerCase(),
         });
       }
-      const keys = keyColumns.get(target.key) ?? [];
+      const fixedUp = fixedUpDataColumn(column.column, target.key);
+      if (fixedUp) issues.push(fixedUp);
+      // Keys are compared as they are sent (`AppVersionCode` is sent as `app_version_code`).
+      const sent = check.ok ? sentDataKey(target.key) : target.key;
+      const keys = keyColumns.get(sent) ?? [];
       keys.push(column.column);
-      keyColumns.set(target.key, keys);
+      keyColumns.set(sent, keys);
     }
   });
 

@@ -7,6 +7,7 @@ import type { ImportMapping } from '../../../shared/column-mapping';
 import type { MappingIssue } from '../../../shared/contact-rules';
 import type { CsvDelimiter, CsvEncoding, CsvFormat } from '../../../shared/csv-format';
 import type { IssueSeverity } from '../../../shared/row-issue';
+import type { ReportLine } from '../csv-reader';
 import type { ContactRequestEstimate } from './request-estimate';
 
 /** One problem of one row. `column` is null for a problem of the whole row. */
@@ -59,12 +60,28 @@ export interface ContactScanReport {
   fileSize: number;
   encoding: CsvEncoding;
   delimiter: CsvDelimiter;
-  /** True when row 1 holds column names. */
+  /** True when a row holds column names. */
   header: boolean;
+  /** The row holding the column names (1 unless title lines or a `sep=` line come first); null without. */
+  headerRow: number | null;
+  /** Rows above the column names that are not imported (titles, notes, `sep=`), the first 20. */
+  skippedRows: { row: number; text: string }[];
   /** What detection found on its own (before overrides). */
   detected: CsvFormat;
   /** Plain sentences about how the file is read ("Separator: semicolon (detected)."). */
   notes: string[];
+  /**
+   * When the encoding detected from the start of the file proved wrong further on and the whole
+   * file reads cleanly in another: the row from which it was read that way (see notes).
+   */
+  encodingSwitchedAtRow: number | null;
+  /**
+   * The notes only reading the whole file could give (a switched or mixed encoding, report lines
+   * left out); also in `notes`. What the desktop app adds to what the preview said.
+   */
+  fullReadNotes: string[];
+  /** Total and footer lines of a report, not read as contacts (the first 100). */
+  reportLines: ReportLine[];
   /** Column names ("Column 1", "Column 2"... without a header row). */
   columns: string[];
   mapping: ImportMapping;

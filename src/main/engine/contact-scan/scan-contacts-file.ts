@@ -17,7 +17,7 @@ import {
   recognizeSourceExport,
   type SourcePreset,
 } from '../../../shared/source-presets';
-import { detectCsvFormat, readCsvBatches, type CsvRecord } from '../csv-reader';
+import { detectCsvFormat, type CsvRecord } from '../csv-reader';
 import { EmailIndex } from '../email-index';
 import { mappingFromUserPreset, proposeMappingForHeaders, type UserPreset } from '../presets';
 import type {
@@ -31,13 +31,14 @@ import { DEFAULT_GROUP_ROW_LIMIT, DEFAULT_ISSUE_LIMIT, IssueTally } from './issu
 import { ContactRequestTally, DEFAULT_DAILY_BUDGET } from './request-estimate';
 import { UnchangedRowCounter } from './unchanged-rows';
 import type { ChangeLedger } from '../change-ledger';
+import { reportLineNotes, ScanRecordSource } from './scan-record-source';
 
 /** A preset chosen by the person: a built-in export format or one of their saved presets. */
 export type ScanPreset =
   { kind: 'built-in'; preset: SourcePreset } | { kind: 'user'; preset: UserPreset };
 
 export interface ScanContactsOptions {
-  /** Encoding, separator or header chosen by the person (detected otherwise). */
+  /** Encoding, separator, header (and its row) chosen by the person (detected otherwise). */
   overrides?: Partial<CsvFormat>;
   /** The mapping to use. Without it (and without `preset`), one is proposed for the file. */
   mapping?: ImportMapping;
@@ -79,15 +80,17 @@ export async function scanContactsFile(
   const started = performance.now();
   const { signal, onProgress, issueSink } = options;
   signal?.throwIfAborted();
-  const detection = await detectCsvFormat(path, options.overrides ?? {});
+  const detection = await detectCsvFormat(path, options.overrides ?? {}, {
+    allowNoContacts: true,
+  });
   signal?.throwIfAborted();
   const header = detection.format.header;
   const columns = detection.headers;
   /** What the mapper and the mapping checks resolve columns against (none: by position). */
   const mappedHeaders = header ? columns : [];
 
-  const batches = readCsvBatches(path, detection, signal ? { signal } : {});
-  const iterator = batches[Symbol.asyncIterator]();
+  // The records, with the encoding checked on the way (see scan-record-source.ts).
+  const iterator = new ScanRecordSource(path, detection, signal);
   try {
     let next = await iterator.next();
     const firstBatch: CsvRecord[] = next.done ? [] : next.value;
@@ -140,11 +143,20 @@ export async function scanContactsFile(
       issueSink?.write(issue);
       return issue.severity === 'error';
     };
+    if (header && detection.dataStartOffset >= detection.fileSize) note(noContactsIssue(detection));
 
     let batch = firstBatch;
     for (;;) {
       for (let i = 0; i < batch.length; i++) {
         const record = batch[i]!;
+        if (iterator.shouldCheckEncoding(record)) {
+          const again = await iterator.checkEncodingAt(record);
+          if (again !== null) {
+            batch = again; // the same row and the rest, read in the encoding found
+            i = -1;
+            continue;
+          }
+        }
         rows++;
         let hasError = false;
         let hasWarning = false;
@@ -212,15 +224,23 @@ export async function scanContactsFile(
       requests.addRequests(sentAfterAll);
       unchanged = found;
     }
+    const read = iterator.detection; // as read: the encoding may have been switched
+    const lineNotes = reportLineNotes(iterator.reportLines, iterator.reportLineCount);
+    const fullReadNotes = [...read.notes.filter((n) => !detection.notes.includes(n)), ...lineNotes];
 
     return {
       path,
       fileSize: detection.fileSize,
-      encoding: detection.format.encoding,
+      encoding: read.format.encoding,
       delimiter: detection.format.delimiter,
       header,
-      detected: detection.detected,
-      notes: detection.notes,
+      headerRow: detection.format.headerRow ?? null,
+      skippedRows: detection.skippedRows ?? [],
+      detected: read.detected,
+      notes: [...read.notes, ...lineNotes],
+      fullReadNotes,
+      encodingSwitchedAtRow: iterator.encodingSwitchedAtRow,
+      reportLines: iterator.reportLines,
       columns,
       mapping,
       mappingSource,
@@ -244,8 +264,21 @@ export async function scanContactsFile(
     };
   } finally {
     // Closes the file when the scan stops early (an error or a cancel).
-    await iterator.return?.(undefined);
+    await iterator.return();
   }
+}
+
+/** The issue of a file with column names and no contacts under them. */
+function noContactsIssue(detection: { headers: string[]; format: CsvFormat }): RowIssue {
+  const row = detection.format.headerRow ?? 1;
+  const names =
+    detection.headers.slice(0, 4).join(', ') + (detection.headers.length > 4 ? '…' : '');
+  return {
+    row,
+    severity: 'error',
+    code: 'no_contacts',
+    message: `The file has column names on row ${row} (${names}) but no contacts under them, so there is nothing to import. Choose the file that holds the contacts, or choose the row that holds the column names if it is another one.`,
+  };
 }
 
 function chooseMapping(

@@ -3,7 +3,9 @@
  * segment literally (a `+` stays a `+`, crisp-api.md §4), so `@` and `+` are sent raw and every
  * other reserved character is percent-encoded. Characters that would change the shape of the
  * URL for a proxy or router (`/`, `\`, `?`, `#`) or are invisible are refused with a plain
- * message instead of being guessed at.
+ * message instead of being guessed at. The contact rules refuse such emails at scan time
+ * (`crispEmailForm` in src/shared/contact-rules), so a row the check accepts is never refused
+ * here: the check and the import agree.
  */
 import { CrispRequestError } from './crisp-request-error';
 

@@ -176,7 +176,7 @@ export function completeUtf8Length(bytes: Uint8Array): number {
 }
 
 /** Length of the well-formed UTF-8 sequence at `i` (Unicode table 3-7), or 0 if malformed. */
-function utf8SequenceLength(b: Uint8Array, i: number): number {
+export function utf8SequenceLength(b: Uint8Array, i: number): number {
   const lead = b[i]!;
   if (lead < 0x80) return 1;
   const end = b.length;

@@ -34,6 +34,14 @@ export const CsvDetection = z.object({
   modifiedAtMs: z.number().optional(),
   /** Length of the byte order mark at the start of the file (0 when there is none). */
   bomLength: z.number().int().nonnegative().default(0),
+  /**
+   * What the encoding rests on: the person's choice, a byte order mark, the whole file (it fit
+   * in the sample, or the full check read it), or only the sample at the start of the file (then
+   * bytes further on may still prove it wrong: see checkWholeFileEncoding).
+   */
+  encodingBasis: z.enum(['chosen', 'bom', 'whole-file', 'sample']).optional(),
+  /** Rows above the column names that are not imported (titles, notes, Excel's `sep=` line). */
+  skippedRows: z.array(z.object({ row: z.number().int().positive(), text: z.string() })).optional(),
   /** Plain sentences for people, e.g. "Separator: semicolon (detected)." */
   notes: z.array(z.string()),
 });

@@ -6,6 +6,7 @@
 export type CsvFileErrorCode =
   | 'file_empty'
   | 'header_only'
+  | 'header_row_invalid'
   | 'spreadsheet_file'
   | 'binary_file'
   | 'record_too_long'

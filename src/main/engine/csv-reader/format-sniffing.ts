@@ -98,6 +98,29 @@ export function guessEncoding(sample: Uint8Array, wholeFile: boolean): CsvEncodi
   return 'windows-1252';
 }
 
+/** Excel's first line naming the separator: `sep=;` (sometimes quoted: `"sep=;"`). */
+const SEPARATOR_LINE = /^"?sep=([^\r\n"]?)"?[ ]*(\r\n|\n|\r|$)/i;
+
+export interface SeparatorLine {
+  /** The separator it names, when this reader reads that separator. */
+  delimiter: CsvDelimiter | null;
+  /** The character as written (for messages). */
+  written: string;
+  /** Length of the line in characters, line break included. */
+  length: number;
+}
+
+/** Excel's `sep=X` line at the start of the decoded text, if there is one. */
+export function readSeparatorLine(text: string): SeparatorLine | null {
+  const match = SEPARATOR_LINE.exec(text);
+  if (!match) return null;
+  const written = match[1] ?? '';
+  const delimiter = (CSV_DELIMITERS as readonly string[]).includes(written)
+    ? (written as CsvDelimiter)
+    : null;
+  return { delimiter, written, length: match[0].length };
+}
+
 export interface DelimiterGuess {
   delimiter: CsvDelimiter;
   /** Columns per row with that separator (most common count in the sample). */
@@ -107,7 +130,9 @@ export interface DelimiterGuess {
 /**
  * The separator that splits the sample's rows into the same number of columns (more than one),
  * most consistently, with the first row agreeing. Quotes are respected, so commas inside quoted
- * values (or decimal commas in a `;` file, which make the comma count vary) do not win.
+ * values (or decimal commas in a `;` file, which make the comma count vary) do not win. Rows of a
+ * single value (titles, notes, a report's footer) count against consistency but never decide
+ * the number of columns.
  */
 export function guessDelimiter(sample: string, wholeSample: boolean): DelimiterGuess | null {
   let best: { guess: DelimiterGuess; score: number } | null = null;
@@ -118,8 +143,10 @@ export function guessDelimiter(sample: string, wholeSample: boolean): DelimiterG
       .slice(0, 200)
       .map((f) => f.length);
     if (counts.length === 0) continue;
+    // The most common count among rows of several values: title lines and report footers (one
+    // value a line) do not make a table of several columns look like a single column.
     const frequency = new Map<number, number>();
-    for (const c of counts) frequency.set(c, (frequency.get(c) ?? 0) + 1);
+    for (const c of counts) if (c > 1) frequency.set(c, (frequency.get(c) ?? 0) + 1);
     let columns = 0;
     let times = 0;
     for (const [c, n] of frequency) {

@@ -5,7 +5,17 @@
 export type { CsvRecord } from './csv-detection';
 export { CsvDetection } from './csv-detection';
 export { CsvFileError, type CsvFileErrorCode } from './csv-file-error';
-export { detectCsvFormat, previewCsv } from './detect-csv-format';
+export { detectCsvFormat, previewCsv, type DetectOptions } from './detect-csv-format';
+export { findHeaderRow } from './header-row';
+export type { ReportLine } from './report-lines';
+export {
+  checkWholeFileEncoding,
+  detectCsvFormatWholeFile,
+  encodingSwitchNote,
+  mixedEncodingNote,
+  needsWholeFileEncodingCheck,
+  type WholeFileEncodingCheck,
+} from './whole-file-encoding';
 export { encodingLabel } from './encoding-labels';
 export {
   DEFAULT_CHUNK_BYTES,

@@ -14,6 +14,7 @@ import type { CsvDetection, CsvRecord } from './csv-detection';
 import { CsvFileError, unreadableFileError } from './csv-file-error';
 import { encodingLabel } from './encoding-labels';
 import { RecordParser, TEXT_AFTER_CLOSING_QUOTE } from './record-parser';
+import { reportLine, reportLineKind, type ReportLine } from './report-lines';
 
 /**
  * Longest record accepted, in bytes: 1 MiB. Contact rows are a few hundred bytes; a record this
@@ -38,6 +39,11 @@ export interface ReadCsvOptions {
   chunkSize?: number;
   /** Longest record accepted, in bytes. For tests; default MAX_RECORD_BYTES. */
   maxRecordBytes?: number;
+  /**
+   * Told of each total or footer line of a report left out of the records (see report-lines.ts;
+   * only in files with a header row). A footer is told when the end of the file is reached.
+   */
+  onReportLine?: (line: ReportLine) => void;
 }
 
 export interface ScanSettings {
@@ -51,7 +57,13 @@ export interface ScanSettings {
   chunkSize: number;
   maxRecordBytes: number;
   signal?: AbortSignal | undefined;
+  /** Leave out the total and footer lines of a report (files with a header row). */
+  leaveOutReportLines?: boolean;
+  onReportLine?: ((line: ReportLine) => void) | undefined;
 }
+
+/** Footer-like lines held back at most, waiting to see whether the file ends after them. */
+const MAX_HELD_FOOTER_LINES = 20;
 
 export async function openCsvFile(path: string): Promise<FileHandle> {
   try {
@@ -93,6 +105,7 @@ export async function* readCsvBatches(
     }
     const startRow = options.startRow ?? detection.dataStartRow;
     if (startOffset < bomLength) startOffset = bomLength;
+    if (startOffset === stat.size) return; // nothing under the column names
     if (startOffset > stat.size || !Number.isInteger(startOffset)) {
       throw new CsvFileError(
         'file_changed',
@@ -110,6 +123,8 @@ export async function* readCsvBatches(
       chunkSize: options.chunkSize ?? DEFAULT_CHUNK_BYTES,
       maxRecordBytes: options.maxRecordBytes ?? MAX_RECORD_BYTES,
       signal: options.signal,
+      leaveOutReportLines: detection.format.header,
+      onReportLine: options.onReportLine,
     });
   } finally {
     await handle.close();
@@ -196,6 +211,11 @@ export async function* scanCsvBatches(
 ): AsyncGenerator<CsvRecord[], void, undefined> {
   const { fileSize, headers, maxRecordBytes, signal } = settings;
   const parser = new RecordParser(settings.delimiter);
+  const reportLines = settings.leaveOutReportLines === true && headers !== null;
+  const columns = headers?.length ?? 0;
+  // Footer-like lines not given out yet: given out before the next contact, left out at the end.
+  const held: CsvRecord[] = [];
+  let holding = true;
   const columnName = (i: number): string => headers?.[i] ?? `Column ${i + 1}`;
   // Two buffers: the next chunk is read while the current one is parsed and its batch consumed
   // (read-ahead of exactly one chunk, so memory stays bounded).
@@ -291,6 +311,11 @@ export async function* scanCsvBatches(
       }
       const offset = byteOffsetAt(start);
       if (!hasInvalid && isBlank(fields)) continue;
+      const kind = reportLines ? reportLineKind(fields, columns) : null;
+      if (kind === 'total' || kind === 'signature') {
+        settings.onReportLine?.(reportLine(recordRow, fields, kind === 'total' ? kind : 'footer'));
+        continue;
+      }
       const issues: RowIssue[] = [];
       if (headers) checkFieldCount(fields, headers, recordRow, settings.delimiter, issues);
       if (flags[i]! & TEXT_AFTER_CLOSING_QUOTE) {
@@ -315,7 +340,23 @@ export async function* scanCsvBatches(
           message: `Row ${recordRow}, column ${columnName(column)} contains bytes that are not valid ${encodingLabel(settings.encoding)} text. The row will not be imported. Choose the file's real encoding (older Excel exports are often Windows-1252) and check the file again.`,
         });
       }
-      batch.push({ row: recordRow, offset, fields, issues });
+      const record: CsvRecord = { row: recordRow, offset, fields, issues };
+      if (kind === 'footer' && holding) {
+        if (held.length < MAX_HELD_FOOTER_LINES) {
+          held.push(record);
+          continue;
+        }
+        holding = false; // too many to be a footer: contacts after all
+      } else if (kind === null) holding = true;
+      if (held.length > 0) {
+        for (const earlier of held) batch.push(earlier);
+        held.length = 0;
+      }
+      batch.push(record);
+    }
+    if (eof && held.length > 0) {
+      for (const line of held) settings.onReportLine?.(reportLine(line.row, line.fields, 'footer'));
+      held.length = 0;
     }
 
     // Keep the unfinished record (if any) for the next chunk.

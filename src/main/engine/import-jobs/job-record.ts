@@ -103,7 +103,12 @@ export const JournalSnapshot = z.object({
 });
 export type JournalSnapshot = z.infer<typeof JournalSnapshot>;
 
-/** How the file is read, fixed when the job starts so a resume reads it the same way. */
+/**
+ * How the file is read, fixed when the job starts so a resume reads it the same way: the
+ * encoding (the one the whole-file check found, when the start of the file misled detection),
+ * the separator, the header row (`format.headerRow`; absent in jobs saved before it existed:
+ * row 1), the column names and where the data starts (rows above it are never read).
+ */
 export const JobFileLayout = z.object({
   format: CsvFormat,
   /** What detection found on its own (before the user's overrides). */
@@ -122,6 +127,8 @@ export const FormatOverrides = z.object({
   encoding: CsvEncoding.optional(),
   delimiter: CsvDelimiter.optional(),
   header: z.boolean().optional(),
+  /** The row holding the column names, when the person chose it (`--header-row`). */
+  headerRow: z.number().int().positive().optional(),
 });
 export type FormatOverrides = z.infer<typeof FormatOverrides>;
 

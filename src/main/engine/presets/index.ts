@@ -18,6 +18,7 @@ export {
 } from './preset-matching';
 export {
   parseUserPreset,
+  PresetFileFormat,
   PresetFormatError,
   USER_PRESET_VERSION,
   UserPreset,

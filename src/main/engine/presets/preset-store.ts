@@ -18,6 +18,7 @@ import {
   USER_PRESET_VERSION,
   UserPreset,
   UserPresetId,
+  type PresetFileFormat,
 } from './user-preset';
 
 /** A preset file is small; anything bigger is not one. */
@@ -52,6 +53,8 @@ export interface NewUserPreset {
   headers: readonly string[];
   mapping: ImportMapping;
   basedOn?: string;
+  /** How the file is read (its header row above all). */
+  format?: PresetFileFormat;
 }
 
 function newId(): string {
@@ -200,6 +203,7 @@ export class PresetStore {
       headers: [...input.headers],
       mapping: ImportMapping.parse(input.mapping),
       ...(input.basedOn ? { basedOn: input.basedOn } : {}),
+      ...(input.format && Object.keys(input.format).length > 0 ? { format: input.format } : {}),
       createdAt: now,
       updatedAt: now,
     });
@@ -207,17 +211,19 @@ export class PresetStore {
     return preset;
   }
 
-  /** Replaces the mapping (and headers) of a saved preset, keeping its name and id. */
+  /** Replaces the mapping (and headers, and file format) of a saved preset, keeping its name and id. */
   async update(
     id: string,
     mapping: ImportMapping,
     headers?: readonly string[],
+    format?: PresetFileFormat,
   ): Promise<UserPreset> {
     const current = await this.get(id);
     const next = UserPreset.parse({
       ...current,
       mapping: ImportMapping.parse(mapping),
       headers: headers ? [...headers] : current.headers,
+      ...(format !== undefined ? { format } : {}),
       updatedAt: new Date().toISOString(),
     });
     await this.write(next);
@@ -275,6 +281,7 @@ export class PresetStore {
       headers: imported.headers,
       mapping: imported.mapping,
       ...(imported.basedOn ? { basedOn: imported.basedOn } : {}),
+      ...(imported.format ? { format: imported.format } : {}),
     });
   }
 

@@ -4,10 +4,23 @@
  */
 import { z } from 'zod';
 import { ImportMapping } from '../../../shared/column-mapping';
+import { CsvDelimiter, CsvEncoding } from '../../../shared/csv-format';
 
 export const USER_PRESET_VERSION = 1 as const;
 
 export const UserPresetId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/);
+
+/**
+ * How the file was read when the preset was saved, as far as the person chose it: above all the
+ * row holding the column names (a monthly report with title lines keeps them on row 5).
+ */
+export const PresetFileFormat = z.object({
+  header: z.boolean().optional(),
+  headerRow: z.number().int().positive().optional(),
+  delimiter: CsvDelimiter.optional(),
+  encoding: CsvEncoding.optional(),
+});
+export type PresetFileFormat = z.infer<typeof PresetFileFormat>;
 
 export const UserPreset = z.object({
   version: z.literal(USER_PRESET_VERSION),
@@ -18,6 +31,8 @@ export const UserPreset = z.object({
   mapping: ImportMapping,
   /** Id of the built-in preset this one was copied from, if any. */
   basedOn: z.string().max(64).optional(),
+  /** How the file is read (its header row above all); absent in presets saved before it existed. */
+  format: PresetFileFormat.optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });

@@ -13,6 +13,56 @@ import { getImporter, messageOf, unwrap } from '../state/importer';
 import { takeFile, updateWizard, useRendererState } from '../state/app-store';
 
 /**
+ * The row holding the column names, as the spreadsheet numbers it: title lines above it (a
+ * report's name, a "Notes:" paragraph, Excel's sep= line) are skipped. Applied on Enter or when
+ * the field is left.
+ */
+function HeaderRowField(props: {
+  id: string;
+  row: number;
+  detected: number | null;
+  disabled: boolean;
+  onChoose: (row: number) => void;
+}): React.JSX.Element {
+  const [draft, setDraft] = useState(String(props.row));
+  const apply = () => {
+    const row = Number(draft);
+    if (Number.isInteger(row) && row >= 1 && row <= 100_000 && row !== props.row) {
+      props.onChoose(row);
+    } else setDraft(String(props.row));
+  };
+  return (
+    <div className="field__inline">
+      <label htmlFor={props.id}>On row</label>
+      <input
+        id={props.id}
+        type="number"
+        inputMode="numeric"
+        min={1}
+        max={100_000}
+        value={draft}
+        disabled={props.disabled}
+        aria-describedby={`${props.id}-hint`}
+        onChange={(e) => setDraft(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') apply();
+        }}
+      />
+      <span id={`${props.id}-hint`} className="muted">
+        {[
+          props.detected === props.row ? 'detected' : '',
+          props.row > 1 ? 'rows above it are skipped' : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
+          .replace(/^(.+)$/, '($1)')}
+      </span>
+    </div>
+  );
+}
+
+/**
  * Choose file: the native dialog or a drop. Shows what was detected (encoding, separator, header)
  * with overrides, and a live preview that follows them: the same reader the import uses.
  */
@@ -56,7 +106,9 @@ export function ChooseFileScreen(): React.JSX.Element {
   const override = (patch: CsvFormatOverrides) =>
     run(async () => {
       if (!wizard.file) return;
-      const overrides = { ...wizard.overrides, ...patch };
+      const overrides: CsvFormatOverrides = { ...wizard.overrides, ...patch };
+      // Without a header row there is no header row number to keep.
+      if (patch.header === false) delete overrides.headerRow;
       const next = await unwrap(
         getImporter().inspectFile({ fileId: wizard.file.fileId, overrides }),
       );
@@ -186,7 +238,7 @@ export function ChooseFileScreen(): React.JSX.Element {
               </div>
               <div className="field">
                 <span className="field__label" id={`${id}-header-label`}>
-                  First row
+                  Column names
                 </span>
                 <label className="checkbox">
                   <input
@@ -196,8 +248,18 @@ export function ChooseFileScreen(): React.JSX.Element {
                     onChange={(e) => void override({ header: e.target.checked })}
                     aria-describedby={`${id}-header-label`}
                   />
-                  Skip header (the first row holds column names)
+                  Skip header (a row holds the column names)
                 </label>
+                {inspection.format.header && (
+                  <HeaderRowField
+                    key={inspection.format.headerRow ?? 1}
+                    id={`${id}-header-row`}
+                    row={inspection.format.headerRow ?? 1}
+                    detected={inspection.detected.headerRow ?? null}
+                    disabled={busy}
+                    onChoose={(headerRow) => void override({ header: true, headerRow })}
+                  />
+                )}
               </div>
             </div>
           </div>

@@ -127,7 +127,15 @@ export function MapColumnsScreen(): React.JSX.Element {
           name: overwrite && appliedPreset ? appliedPreset.name : presetName.trim(),
           columns: columnNames,
           mapping,
-          format: wizard.overrides,
+          // The row of the column names is kept, detected or chosen (a report with title lines).
+          format: {
+            ...wizard.overrides,
+            ...(wizard.inspection?.format.header
+              ? { headerRow: wizard.inspection.format.headerRow ?? 1 }
+              : wizard.inspection
+                ? { header: false }
+                : {}),
+          },
           ...(overwrite && appliedPreset ? { presetId: appliedPreset.presetId } : {}),
         }),
       );

@@ -359,6 +359,13 @@ export function PreviewScreen(): React.JSX.Element {
                   : []),
               ]}
             />
+            {report.notes.length > 0 && (
+              <Notice tone="info" title="Found by reading the whole file">
+                {report.notes.map((note, i) => (
+                  <p key={i}>{note}</p>
+                ))}
+              </Notice>
+            )}
             <HowLong report={report} connectionLabel={connection?.label ?? null} />
             {report.unchanged && report.unchanged.rows > 0 && (
               <label className="checkbox">

@@ -132,7 +132,7 @@ export async function connectToMain(): Promise<() => void> {
         return { ...s, checks: { ...s.checks, [progress.checkId]: { ...current, progress } } };
       }),
     ),
-    api.onCheckFinished((outcome) =>
+    api.onCheckFinished((outcome) => {
       setState((s) => {
         const current = s.checks[outcome.checkId];
         if (!current) return s;
@@ -148,8 +148,10 @@ export async function connectToMain(): Promise<() => void> {
             },
           },
         };
-      }),
-    ),
+      });
+      // The check found the file's real encoding further on: what the wizard shows follows.
+      if (outcome.report?.encodingSwitch) void refreshInspection(outcome.fileId);
+    }),
     api.onConnectionsChanged((connections) =>
       setState((s) => (s.app ? { ...s, app: { ...s.app, connections } } : s)),
     ),
@@ -214,6 +216,16 @@ export function startNewImport(): void {
       step: (s.app?.connections.connections.length ?? 0) > 0 ? 'file' : 'connect',
     },
   }));
+}
+
+/** Inspects the wizard's file again (with its overrides), when it is still the one shown. */
+async function refreshInspection(fileId: string): Promise<void> {
+  const { file, overrides } = state.wizard;
+  if (file?.fileId !== fileId) return;
+  const inspection = await getImporter().inspectFile({ fileId, overrides });
+  if (inspection.ok && state.wizard.file?.fileId === fileId) {
+    updateWizard({ inspection: inspection.value });
+  }
 }
 
 /** Takes a chosen or dropped file into the wizard: inspect it, then propose a mapping. */
