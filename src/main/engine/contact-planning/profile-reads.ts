@@ -59,6 +59,8 @@ export interface ProfileReadsOptions {
   maxListed?: number;
   /** A bulk copy older than this is read again before a write. Default 15 s. */
   freshMs?: number;
+  /** A contact written this long ago must show in a search as written. Default 2 s. */
+  canaryAgeMs?: number;
   batch?: LookupBatcherOptions;
   /** Where a line goes when a bulk source stops (the job's log). */
   onStopped?: (why: string) => void;
@@ -290,7 +292,7 @@ export class ProfileReads {
 
   /** The latest profile this import wrote at least CANARY_AGE_MS ago, not among `emails`. */
   private canary(emails: string[]): RecentWrite | null {
-    const before = this.now() - CANARY_AGE_MS;
+    const before = this.now() - (this.options.canaryAgeMs ?? CANARY_AGE_MS);
     for (let i = this.recentWrites.length - 1; i >= 0; i -= 1) {
       const write = this.recentWrites[i]!;
       if (write.at <= before && !emails.includes(write.email)) return write;

@@ -109,6 +109,8 @@ export interface ContactSenderOptions {
   expectedContacts?: () => number | null;
   /** A bulk-read copy older than this is read again before a write. Default 15 s. */
   bulkFreshMs?: number;
+  /** A contact this import wrote this long ago must show in a search as written. Default 2 s. */
+  searchCanaryAgeMs?: number;
   /** A line for the job's log when a bulk read stops being trusted. */
   onReadPlanNote?: (text: string) => void;
   /** Default Math.random (jitter). */
@@ -171,6 +173,9 @@ export class ContactSender {
         ? { expectedContacts: options.expectedContacts }
         : {}),
       ...(options.bulkFreshMs !== undefined ? { freshMs: options.bulkFreshMs } : {}),
+      ...(options.searchCanaryAgeMs !== undefined
+        ? { canaryAgeMs: options.searchCanaryAgeMs }
+        : {}),
       ...(options.lookupBatch ? { batch: options.lookupBatch } : {}),
       ...(options.onReadPlanNote ? { onStopped: options.onReadPlanNote } : {}),
     });

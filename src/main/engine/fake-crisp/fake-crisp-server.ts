@@ -668,6 +668,12 @@ export async function startFakeCrisp(
     listProfiles() {
       return Array.from(store.all(), copy);
     },
+    editProfile(emailOrId, changes) {
+      const profile = store.find(emailOrId);
+      if (!profile) throw new Error(`No profile ${emailOrId}`);
+      Object.assign(profile, structuredClone(changes));
+      profile.updated_at = stamp();
+    },
     requestLog() {
       return log.map((entry) => ({ ...entry }));
     },

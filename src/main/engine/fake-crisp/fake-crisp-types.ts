@@ -180,6 +180,14 @@ export interface FakeCrisp {
   /** A deep copy (custom data included), by people_id or email (case-insensitive). */
   getProfile(emailOrId: string): StoredProfile | undefined;
   listProfiles(): StoredProfile[];
+  /**
+   * Changes a stored profile as someone else would in Crisp (the dashboard, another tool): the
+   * fields given replace the stored ones. Throws when there is no such profile.
+   */
+  editProfile(
+    emailOrId: string,
+    changes: Partial<Pick<StoredProfile, 'person' | 'company' | 'segments' | 'notepad' | 'data'>>,
+  ): void;
   requestLog(): RequestLogEntry[];
   clearRequestLog(): void;
   /** Calls `listener` for every request once answered (or reset). Returns an unsubscribe function. */

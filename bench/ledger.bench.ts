@@ -1,0 +1,253 @@
+/**
+ * `npm run bench:ledger`: the change ledger with 2,000,000 remembered emails.
+ *
+ * Builds (once, in bench/.data/ledger-state) the ledger of a website as a first import of the
+ * 1,000,000-row bench file would leave it (every valid row, by occurrence), plus 1,000,000 other
+ * emails: about 2,000,000 entries. Then, each in its own child process (peak RSS its own, through
+ * tsx as the CLI runs), beside the same without a ledger:
+ * - the full-file check of the bench file against the ledger (it finds the unchanged rows);
+ * - an unchanged re-import of the file: a real job run (reader, planner, journal, ledger) whose
+ *   every row is unchanged, so nothing is sent (the API address answers nothing: a request would
+ *   show as a failed or waiting row).
+ * Prints seconds, rows/s, peak RSS, the ledger's bytes on disk per entry, and the floors: 32 bytes
+ * an entry on disk; the check under 200 MB peak RSS (the scan's floor for this file); the re-import
+ * under 300 MB (the whole-file scan's floor of a 1 GB file).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { proposeMapping, compileContactMapper } from '../src/shared/contact-rules';
+import { ChangeLedger } from '../src/main/engine/change-ledger';
+import { scanContactsFile } from '../src/main/engine/contact-scan';
+import { ContactPlanner } from '../src/main/engine/contact-planning';
+import { detectCsvFormat, readCsvBatches } from '../src/main/engine/csv-reader';
+import {
+  createEngineParts,
+  createImportJob,
+  ImportJobRunner,
+  ImportJobStore,
+  openWebsiteLedger,
+} from '../src/main/engine/import-jobs';
+import { ensureBenchContactsFile } from './generate-contacts-file';
+
+const thisFile = fileURLToPath(import.meta.url);
+const WEBSITE = '11111111-2222-4333-8444-555555555555';
+const API_URL = 'http://127.0.0.1:9';
+const OTHER_EMAILS = 1_000_000;
+const CHECK_RSS_FLOOR = 200e6;
+const RUN_RSS_FLOOR = 300e6;
+
+interface Measurement {
+  name: string;
+  seconds: number;
+  rows: number;
+  peakRssBytes: number;
+  detail: string;
+}
+
+function stateDir(path: string): string {
+  return join(path, '..', 'ledger-state');
+}
+
+/** The ledger a first import of the file leaves, plus other emails (once). */
+async function ensureLedger(path: string): Promise<ChangeLedger> {
+  const state = stateDir(path);
+  const existing = await openWebsiteLedger({
+    store: new ImportJobStore(state),
+    websiteId: WEBSITE,
+    apiUrl: API_URL,
+    writable: false,
+  });
+  if (existing.size >= OTHER_EMAILS) return existing;
+  console.log('Building the ledger (once)...');
+  await rm(state, { recursive: true, force: true });
+  await mkdir(state, { recursive: true });
+  const ledger = await ChangeLedger.open({
+    stateDir: state,
+    websiteId: WEBSITE,
+    apiUrl: API_URL,
+    journals: [],
+    writable: true,
+  });
+  const detection = await detectCsvFormat(path, {});
+  const mapping = proposeMapping(detection.headers);
+  const mapper = compileContactMapper(mapping, detection.headers);
+  const job = 'first-import';
+  const at = new Date().toISOString();
+  const planner = new ContactPlanner({
+    ledger,
+    jobId: job,
+    startedAt: at,
+    emptyCells: mapping.emptyCells,
+    sendAll: true,
+  });
+  for await (const batch of readCsvBatches(path, detection)) {
+    for (const record of batch) {
+      const contact = mapper.mapRow(record.fields, record.row).contact;
+      if (!contact) continue;
+      const decision = planner.plan({
+        email: contact.email,
+        rows: [{ row: record.row, offset: record.offset, contact }],
+      });
+      for (const row of decision.send?.rows ?? []) {
+        if (row.note) ledger.apply(job, at, { outcome: 'created', note: row.note });
+      }
+      planner.settled(contact.email, false);
+      planner.durable(contact.email);
+    }
+  }
+  for (let i = 0; i < OTHER_EMAILS; i++) {
+    const high = Math.floor(Math.random() * 0x100000000);
+    const low = Math.floor(Math.random() * 0x100000000);
+    const part = () => ({ high: i & 0xffff, low: (i * 2654435761) >>> 0 });
+    ledger.apply(job, at, {
+      outcome: 'created',
+      note: {
+        hashHigh: high,
+        hashLow: low,
+        occurrence: 1,
+        digest: { profile: part(), segments: part(), data: part() },
+      },
+    });
+  }
+  await ledger.save();
+  return ledger;
+}
+
+async function entriesFileBytes(dir: string): Promise<number> {
+  const names = (await readdir(dir)).filter((n) => n.startsWith('entries-'));
+  let newest = 0;
+  for (const name of names) newest = Math.max(newest, (await stat(join(dir, name))).size);
+  return newest;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the child
+
+async function measureCheck(path: string, withLedger: boolean): Promise<Measurement> {
+  const started = performance.now();
+  const ledger = withLedger
+    ? await openWebsiteLedger({
+        store: new ImportJobStore(stateDir(path)),
+        websiteId: WEBSITE,
+        apiUrl: API_URL,
+        writable: false,
+      })
+    : null;
+  const report = await scanContactsFile(path, { ledger });
+  return {
+    name: withLedger ? 'check, with the 2M-email ledger' : 'check, no ledger',
+    seconds: (performance.now() - started) / 1000,
+    rows: report.rows,
+    peakRssBytes: 0,
+    detail: withLedger
+      ? `${report.unchanged?.rows ?? 0} unchanged of ${report.valid} valid, ${report.estimate.requests} requests left`
+      : `${report.valid} valid, ${report.estimate.requests} requests`,
+  };
+}
+
+async function measureReimport(path: string): Promise<Measurement> {
+  const state = stateDir(path);
+  const store = new ImportJobStore(state);
+  const detection = await detectCsvFormat(path, {});
+  const job = await createImportJob(store, {
+    filePath: path,
+    layout: {
+      format: detection.format,
+      headers: detection.headers,
+      dataStartOffset: detection.dataStartOffset,
+      dataStartRow: detection.dataStartRow,
+      bomLength: detection.bomLength ?? 0,
+    },
+    mapping: proposeMapping(detection.headers),
+    websiteId: WEBSITE,
+    apiUrl: API_URL,
+  });
+  const started = performance.now();
+  const runner = new ImportJobRunner({
+    store,
+    jobId: job.id,
+    parts: createEngineParts({
+      stateDir: state,
+      connection: {
+        apiUrl: API_URL,
+        websiteId: WEBSITE,
+        identifier: 'bench',
+        key: 'bench-key',
+        tier: 'website',
+      },
+      dailyBudget: 10_000_000,
+    }),
+    stopWhenWaiting: true,
+  });
+  const done = await runner.run();
+  const c = done.counters;
+  // Leave the ledger as it was for the next run (the bench's job is removed).
+  await rm(store.paths(job.id).dir, { recursive: true, force: true });
+  return {
+    name: 'unchanged re-import (a job run)',
+    seconds: (performance.now() - started) / 1000,
+    rows: c.read,
+    peakRssBytes: 0,
+    detail: `${done.state}: ${c.unchanged} unchanged, ${c.created + c.updated} sent, ${c.failed} failed, ${c.skipped} skipped, ${c.requests} requests`,
+  };
+}
+
+function runChild(kind: string, path: string): Measurement {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', thisFile, '--measure', kind, path],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error(`${kind} failed:\n${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
+}
+
+async function child(kind: string, path: string): Promise<void> {
+  const measurement =
+    kind === 'reimport'
+      ? await measureReimport(path)
+      : await measureCheck(path, kind === 'check-ledger');
+  measurement.peakRssBytes = process.resourceUsage().maxRSS * 1024;
+  process.stdout.write(`${JSON.stringify(measurement)}\n`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const path = await ensureBenchContactsFile();
+  const ledger = await ensureLedger(path);
+  const onDisk = await entriesFileBytes(ledger.dir);
+  console.log(
+    `Change ledger: ${ledger.size.toLocaleString('en-US')} entries, ${(onDisk / 1e6).toFixed(1)} MB on disk = ` +
+      `${(onDisk / ledger.size).toFixed(2)} bytes an entry (floor 32)`,
+  );
+  const rows: Measurement[] = [
+    runChild('check', path),
+    runChild('check-ledger', path),
+    runChild('reimport', path),
+  ];
+  console.log('');
+  console.log('| run | seconds | rows/s | peak RSS | detail |');
+  console.log('| --- | ---: | ---: | ---: | --- |');
+  for (const m of rows) {
+    console.log(
+      `| ${m.name} | ${m.seconds.toFixed(2)} | ${Math.round(m.rows / m.seconds).toLocaleString('en-US')} | ` +
+        `${(m.peakRssBytes / 1e6).toFixed(0)} MB | ${m.detail} |`,
+    );
+  }
+  const [plain, check, reimport] = rows as [Measurement, Measurement, Measurement];
+  console.log('');
+  console.log(
+    `Check with the ledger: ${(check.peakRssBytes / 1e6).toFixed(0)} MB (floor ${CHECK_RSS_FLOOR / 1e6} MB): ${check.peakRssBytes < CHECK_RSS_FLOOR ? 'met' : 'NOT met'}; ` +
+      `${((check.peakRssBytes - plain.peakRssBytes) / 1e6).toFixed(0)} MB more than without, time ratio ${(check.seconds / plain.seconds).toFixed(2)}`,
+  );
+  console.log(
+    `Unchanged re-import: ${(reimport.peakRssBytes / 1e6).toFixed(0)} MB (floor ${RUN_RSS_FLOOR / 1e6} MB): ${reimport.peakRssBytes < RUN_RSS_FLOOR ? 'met' : 'NOT met'}`,
+  );
+}
+
+const measure = process.argv.indexOf('--measure');
+if (measure >= 0) await child(process.argv[measure + 1]!, process.argv[measure + 2]!);
+else await main();
