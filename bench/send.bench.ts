@@ -11,15 +11,20 @@
  *    and without custom data, each beside the naive plan (create; on 409 read, update; then
  *    data: 1-2 requests for a new contact, 3-4 for an existing one) as a ratio.
  *
- * 3. The same files with batched look-ups (opt-in).
+ * 3. The same files with batched look-ups.
+ * 4. Through the CLI (bench/reimport.ts): a first import with one read per contact and with bulk
+ *    reads, the same file again unchanged, and next month's file with 5 % changed beside a full
+ *    re-send.
  *
  * Options: --seconds <n> per rate run (default 30), --outage-seconds <n> (default 60),
- * --contacts <n> per file (default 1000).
+ * --contacts <n> per file (default 1000), --reimport-rows <n> (default 5000), --only <section>
+ * (rate, outage, requests, reimport) to run one section.
  */
 import { CrispClient } from '../src/main/engine/crisp-client';
 import { ContactSender, RateController } from '../src/main/engine/contact-sending';
 import { startFakeCrisp, type FakeCrisp } from '../src/main/engine/fake-crisp';
 import type { ContactProfile } from '../src/shared/contact-profile';
+import { reimportSection } from './reimport';
 import { outageSection, rateSection } from './send-limits';
 
 function option(name: string, fallback: number): number {
@@ -32,6 +37,10 @@ function option(name: string, fallback: number): number {
 const SECONDS = option('seconds', 30);
 const OUTAGE_SECONDS = option('outage-seconds', 60);
 const CONTACTS = option('contacts', 1000);
+const REIMPORT_ROWS = option('reimport-rows', 5000);
+const onlyIndex = process.argv.indexOf('--only');
+const ONLY = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+const section = (name: string): boolean => ONLY === undefined || ONLY === name;
 
 function contact(email: string, withData: boolean): ContactProfile {
   return {
@@ -93,23 +102,27 @@ async function requestsRun(kind: FileKind, lookups: 'single' | 'batched'): Promi
   await crisp.close();
 }
 
-await rateSection(SECONDS);
-await outageSection(OUTAGE_SECONDS);
+if (section('rate')) await rateSection(SECONDS);
+if (section('outage')) await outageSection(OUTAGE_SECONDS);
+if (section('requests')) await requestsSection();
+if (section('reimport')) await reimportSection(REIMPORT_ROWS);
 
-console.log(
-  `\nRequests per contact (${CONTACTS} contacts per file; naive = create, on 409 read + update, then data)`,
-);
-const files: FileKind[] = [
-  { label: 'new contacts', existing: () => false, withData: false },
-  { label: 'new contacts + custom data', existing: () => false, withData: true },
-  { label: 'existing contacts (segments)', existing: () => true, withData: false },
-  { label: 'existing contacts + custom data', existing: () => true, withData: true },
-  { label: '50/50 mix', existing: (i) => i % 2 === 1, withData: false },
-  { label: '50/50 mix + custom data', existing: (i) => i % 2 === 1, withData: true },
-];
-for (const file of files) await requestsRun(file, 'single');
-console.log(
-  `\nThe same with batched look-ups (opt-in, lookups: 'batched': one search request per 25 emails;` +
-    ` Crisp's multi-value email search is unconfirmed, so the sender checks it and falls back)`,
-);
-for (const file of files) await requestsRun(file, 'batched');
+async function requestsSection(): Promise<void> {
+  console.log(
+    `\nRequests per contact (${CONTACTS} contacts per file; naive = create, on 409 read + update, then data)`,
+  );
+  const files: FileKind[] = [
+    { label: 'new contacts', existing: () => false, withData: false },
+    { label: 'new contacts + custom data', existing: () => false, withData: true },
+    { label: 'existing contacts (segments)', existing: () => true, withData: false },
+    { label: 'existing contacts + custom data', existing: () => true, withData: true },
+    { label: '50/50 mix', existing: (i) => i % 2 === 1, withData: false },
+    { label: '50/50 mix + custom data', existing: (i) => i % 2 === 1, withData: true },
+  ];
+  for (const file of files) await requestsRun(file, 'single');
+  console.log(
+    `\nThe same with batched look-ups (lookups: 'batched': one search request per 25 emails;` +
+      ` Crisp's multi-value email search is unconfirmed, so the sender checks it and falls back)`,
+  );
+  for (const file of files) await requestsRun(file, 'batched');
+}

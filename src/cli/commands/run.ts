@@ -66,6 +66,7 @@ const RunArgs = z.object({
   timeout: wholeNumber('--timeout', 100, 600_000).optional(),
   initialRate: wholeNumber('--initial-rate', 1, 100_000).optional(),
   readAhead: wholeNumber('--read-ahead', 1, 1_000_000).optional(),
+  lookups: z.enum(['single', 'batched', 'auto']).optional(),
 });
 type RunArgs = z.infer<typeof RunArgs>;
 
@@ -130,6 +131,12 @@ export function registerRunCommand(program: Command): void {
       new Option(
         '--read-ahead <rows>',
         'rows read ahead and grouped by email before they are sent (default 5000)',
+      ).hideHelp(),
+    )
+    .addOption(
+      new Option(
+        '--lookups <plan>',
+        'how existing contacts are read: single, batched or auto (default auto: bulk where safe)',
       ).hideHelp(),
     )
     .addHelpText(
@@ -298,6 +305,7 @@ async function runImport(args: RunArgs): Promise<number> {
       ...(args.reserve !== undefined ? { reserve: args.reserve } : {}),
       ...(args.timeout !== undefined ? { timeoutMs: args.timeout } : {}),
       ...(args.initialRate !== undefined ? { initialRate: args.initialRate } : {}),
+      ...(args.lookups !== undefined ? { lookups: args.lookups } : {}),
       ...(args.checkEvery !== undefined
         ? { quotaCheckMs: args.checkEvery * 1000, connectionCheckMs: args.checkEvery * 1000 }
         : {}),
