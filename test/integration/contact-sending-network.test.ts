@@ -114,6 +114,34 @@ describe('a lost network pauses the sender instead of failing rows', () => {
     expect(stats.created + stats.updated).toBe(contacts.length);
   }, 30_000);
 
+  it('says "cannot be reached" within seconds when every connection is refused, not after 20 s of retries', async () => {
+    const { contacts, seeds } = contactsAndSeeds();
+    const first = await started(fakeCrisp());
+    first.seedProfiles(seeds);
+    // The app's retries and silence rule (20 s); refused connections alone must be enough.
+    const sender = senderFor(first, {
+      network: { firstCheckMs: 50, maxCheckMs: 200 },
+      retry: { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 },
+    });
+    let requests = 0;
+    let closedAt = 0;
+    let closing: Promise<void> | null = null;
+    first.onRequest(() => {
+      if (++requests === 100) {
+        closedAt = Date.now();
+        closing = first.close();
+      }
+    });
+    const run = sendCounting(sender, contacts);
+    await waitForState(sender, isNetworkPause);
+    expect(Date.now() - closedAt).toBeLessThan(5_000);
+    expect(run.failed()).toBe(0);
+    await closing;
+    await startAgain(first, first.listProfiles());
+    const outcomes = await run.done;
+    expect(outcomes.filter((o) => o.kind === 'failed')).toEqual([]);
+  }, 30_000);
+
   it.each([
     ['every request reset', { connectionResetRate: 1 }],
     ['every answer past the timeout', { slowRate: 1, slowMs: 1_000 }],

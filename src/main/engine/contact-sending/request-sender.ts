@@ -18,7 +18,8 @@
  *   503's Retry-After), and carries on by itself; attempts made meanwhile do not count. A lone
  *   request failing on a server that answers others stays a per-row retry;
  * - Crisp unreachable (connection refused, name not found, network down, or nothing but resets
- *   and timeouts): when a request keeps failing and no HTTP answer at all has come from Crisp
+ *   and timeouts): when calls cannot connect at all (refused, no such name) as often as an
+ *   outage needs, or a request keeps failing and no HTTP answer at all has come from Crisp
  *   since its first failure, or Crisp has answered nothing for `unreachableAfterMs`, every call
  *   pauses ('connection', problem 'network_unreachable') instead of throwing. It then checks
  *   with one cheap request (GET people/stats) after `firstCheckMs`, doubling up to `maxCheckMs`,
@@ -142,6 +143,15 @@ export class SenderClosedError extends Error {
  * or resets should cost time, not rows. A Crisp that answers nothing at all pauses the import
  * instead (see NetworkPolicy).
  */
+/** Network failures where no connection was made at all (not a reset or a timeout midway). */
+const CANNOT_CONNECT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
+
 const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 30_000 };
 const DEFAULT_NETWORK: NetworkPolicy = {
   unreachableAfterMs: 20_000,
@@ -207,6 +217,8 @@ export class RequestSender {
   private answers = 0;
   /** Calls that got a 5xx since Crisp last answered properly. */
   private readonly failingCalls = new Set<number>();
+  /** Calls that could not connect at all (refused, no such name) since Crisp last answered. */
+  private readonly unconnectedCalls = new Set<number>();
   private nextCallId = 0;
   private activeCalls = 0;
   private checkTimer: NodeJS.Timeout | null = null;
@@ -444,7 +456,8 @@ export class RequestSender {
       }
       if (
         error.kind !== 'server' &&
-        this.looksUnreachable(attempts.answersWhenFailing, attempts.failures)
+        (this.cannotConnect(attempts.id, error) ||
+          this.looksUnreachable(attempts.answersWhenFailing, attempts.failures))
       ) {
         attempts.selfPauses += 1;
         this.pauseUntilCrispAnswers(
@@ -467,6 +480,18 @@ export class RequestSender {
     this.failingCalls.add(callId);
     const needed = Math.min(this.network.outageAfterRequests, Math.max(2, this.activeCalls));
     return this.failingCalls.size >= needed;
+  }
+
+  /**
+   * Nothing can connect (connection refused, the name not found) for as many different calls as
+   * an outage needs, with no answer between: the network or Crisp is gone, said at once rather
+   * than after `unreachableAfterMs` of retries.
+   */
+  private cannotConnect(callId: number, error: CrispRequestError): boolean {
+    if (!error.networkCode || !CANNOT_CONNECT.has(error.networkCode)) return false;
+    this.unconnectedCalls.add(callId);
+    const needed = Math.min(this.network.outageAfterRequests, Math.max(2, this.activeCalls));
+    return this.unconnectedCalls.size >= needed;
   }
 
   /**
@@ -538,6 +563,7 @@ export class RequestSender {
     // Silence is counted from now on, not across the pause.
     this.lastAnswerAt = Date.now();
     this.failingCalls.clear();
+    this.unconnectedCalls.clear();
     this.setState('sending');
     const resume = this.resume;
     this.resumed = null;
@@ -691,6 +717,7 @@ export class RequestSender {
     if (exchange.status !== null) {
       this.answers += 1;
       this.lastAnswerAt = Date.now();
+      this.unconnectedCalls.clear();
       const proper = exchange.errorKind !== 'server';
       if (proper) this.failingCalls.clear();
       // An answer while waiting (a slow request came back): check at once; while Crisp is

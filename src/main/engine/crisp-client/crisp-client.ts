@@ -453,10 +453,15 @@ function describeNoAnswer(
     ECONNREFUSED: 'the connection was refused',
     ENOTFOUND: 'the server name could not be found (no network, or a wrong address)',
     EAI_AGAIN: 'the server name could not be looked up (no network?)',
+    ENETUNREACH: 'the network is unreachable',
+    EHOSTUNREACH: 'the server is unreachable',
     ETIMEDOUT: 'the connection timed out',
     EPIPE: 'the connection was closed',
     UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
   };
   const what = (code && words[code]) ?? 'the network request failed';
-  return new CrispRequestError('network', `Could not reach Crisp: ${what}.`, { route });
+  return new CrispRequestError('network', `Could not reach Crisp: ${what}.`, {
+    route,
+    ...(code ? { networkCode: code } : {}),
+  });
 }

@@ -39,6 +39,8 @@ export interface CrispRequestErrorDetails {
   route?: string;
   headers?: Headers;
   requestId?: string;
+  /** A network failure's system code (ECONNREFUSED, ENOTFOUND, ...), when there is one. */
+  networkCode?: string;
 }
 
 export class CrispRequestError extends Error {
@@ -51,6 +53,7 @@ export class CrispRequestError extends Error {
   readonly route?: string;
   readonly headers?: Headers;
   readonly requestId?: string;
+  readonly networkCode?: string;
 
   constructor(kind: CrispErrorKind, message: string, details: CrispRequestErrorDetails = {}) {
     super(message);
@@ -62,6 +65,7 @@ export class CrispRequestError extends Error {
     this.route = details.route;
     this.headers = details.headers;
     this.requestId = details.requestId;
+    this.networkCode = details.networkCode;
   }
 
   /** True for failures worth trying again later with the same request. */
