@@ -7,13 +7,13 @@
  * tsx as the CLI runs), beside the same without a ledger:
  * - the full-file check of the bench file against the ledger (it finds the unchanged rows);
  * - an unchanged re-import of the file: a real job run (reader, planner, journal, ledger) whose
- *   every row is unchanged, so nothing is sent (the API address answers nothing: a request would
- *   show as a failed or waiting row).
+ *   every row is unchanged, so nothing is sent (a fake Crisp on loopback, in the bench's own process,
+ *   counts what is).
  * Prints seconds, rows/s, peak RSS, the ledger's bytes on disk per entry, and the floors: 32 bytes
  * an entry on disk; the check under 200 MB peak RSS (the scan's floor for this file); the re-import
  * under 300 MB (the whole-file scan's floor of a 1 GB file).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,10 +30,14 @@ import {
   openWebsiteLedger,
 } from '../src/main/engine/import-jobs';
 import { ensureBenchContactsFile } from './generate-contacts-file';
+import { startFakeCrisp } from '../src/main/engine/fake-crisp';
 
 const thisFile = fileURLToPath(import.meta.url);
 const WEBSITE = '11111111-2222-4333-8444-555555555555';
-const API_URL = 'http://127.0.0.1:9';
+/** The fake Crisp the re-import talks to (a fixed port: the ledger belongs to an API address). */
+const FAKE_PORT = 47_913;
+const API_URL = `http://127.0.0.1:${FAKE_PORT}`;
+const TOKEN = { identifier: 'bench', key: 'bench-key', tier: 'website' as const };
 const OTHER_EMAILS = 1_000_000;
 const CHECK_RSS_FLOOR = 200e6;
 const RUN_RSS_FLOOR = 300e6;
@@ -173,9 +177,9 @@ async function measureReimport(path: string): Promise<Measurement> {
       connection: {
         apiUrl: API_URL,
         websiteId: WEBSITE,
-        identifier: 'bench',
-        key: 'bench-key',
-        tier: 'website',
+        identifier: TOKEN.identifier,
+        key: TOKEN.key,
+        tier: TOKEN.tier,
       },
       dailyBudget: 10_000_000,
     }),
@@ -194,14 +198,22 @@ async function measureReimport(path: string): Promise<Measurement> {
   };
 }
 
-function runChild(kind: string, path: string): Measurement {
-  const child = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', thisFile, '--measure', kind, path],
-    { encoding: 'utf8', maxBuffer: 1 << 20 },
-  );
-  if (child.status !== 0) throw new Error(`${kind} failed:\n${child.stderr}`);
-  return JSON.parse(child.stdout.trim().split('\n').pop()!) as Measurement;
+function runChild(kind: string, path: string): Promise<Measurement> {
+  // Not spawnSync: the fake Crisp in this process must answer while the child runs.
+  const child = spawn(process.execPath, ['--import', 'tsx', thisFile, '--measure', kind, path], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status !== 0) reject(new Error(`${kind} failed:\n${stderr}`));
+      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Measurement);
+    });
+  });
 }
 
 async function child(kind: string, path: string): Promise<void> {
@@ -223,11 +235,17 @@ async function main(): Promise<void> {
     `Change ledger: ${ledger.size.toLocaleString('en-US')} entries, ${(onDisk / 1e6).toFixed(1)} MB on disk = ` +
       `${(onDisk / ledger.size).toFixed(2)} bytes an entry (floor 32)`,
   );
-  const rows: Measurement[] = [
-    runChild('check', path),
-    runChild('check-ledger', path),
-    runChild('reimport', path),
-  ];
+  const crisp = await startFakeCrisp({ websiteId: WEBSITE, tokens: [TOKEN] }, { port: FAKE_PORT });
+  let received = 0;
+  crisp.onRequest(() => (received += 1));
+  const rows: Measurement[] = [];
+  try {
+    rows.push(await runChild('check', path));
+    rows.push(await runChild('check-ledger', path));
+    rows.push(await runChild('reimport', path));
+  } finally {
+    await crisp.close();
+  }
   console.log('');
   console.log('| run | seconds | rows/s | peak RSS | detail |');
   console.log('| --- | ---: | ---: | ---: | --- |');
@@ -244,7 +262,8 @@ async function main(): Promise<void> {
       `${((check.peakRssBytes - plain.peakRssBytes) / 1e6).toFixed(0)} MB more than without, time ratio ${(check.seconds / plain.seconds).toFixed(2)}`,
   );
   console.log(
-    `Unchanged re-import: ${(reimport.peakRssBytes / 1e6).toFixed(0)} MB (floor ${RUN_RSS_FLOOR / 1e6} MB): ${reimport.peakRssBytes < RUN_RSS_FLOOR ? 'met' : 'NOT met'}`,
+    `Unchanged re-import: ${(reimport.peakRssBytes / 1e6).toFixed(0)} MB (floor ${RUN_RSS_FLOOR / 1e6} MB): ${reimport.peakRssBytes < RUN_RSS_FLOOR ? 'met' : 'NOT met'}; ` +
+      `the fake Crisp received ${received} requests (an unchanged file should cost none)`,
   );
 }
 

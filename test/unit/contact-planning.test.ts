@@ -6,6 +6,7 @@ import type { ContactProfile } from '../../src/shared/contact-profile';
 import { ChangeLedger, changedParts, digestContact } from '../../src/main/engine/change-ledger';
 import {
   ContactPlanner,
+  RepeatedEmailCensus,
   mergeContacts,
   type GroupDecision,
   type NotedRow,
@@ -264,6 +265,54 @@ describe('ContactPlanner', () => {
     const atEnd = shorter.releaseAll();
     expect(atEnd).toHaveLength(1);
     expect(atEnd[0]!.rows.map((r) => r.row)).toEqual([2]);
+  });
+
+  it('with the file counted first, an unchanged repeated email is never held, however far apart its rows', async () => {
+    const jane1 = contact('jane@x.io', { person: { phone: '+1' } });
+    const jane2 = contact('jane@x.io', { person: { phone: '+2' } });
+    const john1 = contact('john@x.io', { data: { plan: 'a' } });
+    const john2 = contact('john@x.io', { data: { plan: 'b' } });
+    const others = Array.from({ length: 40 }, (_, i) => contact(`p${i}@x.io`));
+    const before = [jane1, john1, ...others, jane2, john2];
+    // This file: john's second row changed; jane's rows are as last time, 40 rows apart.
+    const now = [...before.slice(0, -1), contact('john@x.io', { data: { plan: 'c' } })];
+    const run = async (counted: boolean): Promise<{ sent: number[]; unchanged: number }> => {
+      const l = await ledger();
+      remember(l, before);
+      let census: RepeatedEmailCensus | null = null;
+      if (counted) {
+        census = new RepeatedEmailCensus(l, 'clear');
+        for (const c of now) census.add(c);
+      }
+      const p = new ContactPlanner({
+        ledger: l,
+        jobId: 'new-job',
+        startedAt: '2026-12-03T10:00:00Z',
+        emptyCells: 'clear',
+        sendAll: false,
+        maxHeldLag: 10,
+        census,
+      });
+      const sent: number[] = [];
+      let unchanged = 0;
+      now.forEach((c, i) => {
+        const decision = p.plan({ email: c.email, rows: [{ row: i + 2, offset: 0, contact: c }] });
+        record(l, decision.unchanged, 'unchanged');
+        unchanged += decision.unchanged.length;
+        for (const step of [...(decision.send ? [decision.send] : []), ...p.overflow()]) {
+          record(l, step.rows, 'updated');
+          sent.push(...step.rows.map((r) => r.row));
+        }
+        p.durable(c.email);
+      });
+      return { sent: sent.sort((a, b) => a - b), unchanged };
+    };
+    // Without the count, jane's first row waits past the bound and is sent after all.
+    expect((await run(false)).sent).toContain(2);
+    // With it: only john's rows go (his second row changed: a full re-send applies both).
+    const counted = await run(true);
+    expect(counted.sent).toEqual([3, 45]);
+    expect(counted.unchanged).toBe(before.length - 2);
   });
 
   it('sends every later row of an email once one of its rows was sent', async () => {

@@ -24,8 +24,9 @@ import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFileAtomic } from '../app-settings/json-file';
-import { LedgerTable, type LedgerEntry } from './ledger-table';
+import { ENTRY_BYTES, LedgerTable, type LedgerEntry } from './ledger-table';
 import type { LedgerNote } from './ledger-note';
+import type { ContactDigest } from './contact-digest';
 
 const MAGIC = Buffer.from('CILEDGR1', 'latin1');
 
@@ -119,6 +120,11 @@ export class ChangeLedger {
     return this.table.size;
   }
 
+  /** Entries of an email's second row or later (the emails a re-import may have to hold). */
+  countRepeated(): number {
+    return this.table.countRepeated();
+  }
+
   get bytesUsed(): number {
     return this.table.bytesUsed;
   }
@@ -130,6 +136,25 @@ export class ChangeLedger {
   entry(hashHigh: number, hashLow: number, occurrence: number): LedgerEntry | null {
     const ref = this.table.find(hashHigh, hashLow, occurrence);
     return ref === null ? null : this.table.get(ref);
+  }
+
+  /** The ledger remembers (email hash, occurrence). */
+  has(hashHigh: number, hashLow: number, occurrence: number): boolean {
+    return this.table.find(hashHigh, hashLow, occurrence) !== null;
+  }
+
+  /**
+   * The occurrence is remembered with exactly `digest` (and did not fail): the number of the job
+   * that wrote it (0 for none); null when it is not remembered or differs. Allocates nothing.
+   */
+  writerIfSame(
+    hashHigh: number,
+    hashLow: number,
+    occurrence: number,
+    digest: ContactDigest,
+  ): number | null {
+    const ref = this.table.find(hashHigh, hashLow, occurrence);
+    return ref === null ? null : this.table.writerIfSame(ref, digest);
   }
 
   /** The job an entry's job number refers to. */
@@ -268,21 +293,24 @@ export class ChangeLedger {
     if (!this.dirty) return;
     this.pruneJobs();
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    const bytes = this.table.sortedBytes();
     const previous = this.header.entriesFile;
     let entriesFile: string | null = null;
-    if (bytes.length > 0) {
+    let entries = 0;
+    if (this.table.size > 0) {
       entriesFile = `entries-${Date.now()}-${randomBytes(3).toString('hex')}.bin`;
       const handle = await open(join(this.dir, entriesFile), 'wx', 0o600);
       try {
         await handle.write(MAGIC);
-        await handle.write(bytes);
+        for (const chunk of this.table.sortedChunks()) {
+          await handle.write(chunk);
+          entries += chunk.length / ENTRY_BYTES;
+        }
         await handle.sync();
       } finally {
         await handle.close();
       }
     }
-    this.header = { ...this.header, entriesFile, entries: bytes.length / 32 };
+    this.header = { ...this.header, entriesFile, entries };
     await this.saveHeader();
     this.dirty = false;
     await removeOldEntriesFiles(this.dir, [entriesFile, previous]);
@@ -349,7 +377,7 @@ async function loadLedger(
     if (
       bytes.length < MAGIC.length ||
       !bytes.subarray(0, MAGIC.length).equals(MAGIC) ||
-      (bytes.length - MAGIC.length) / 32 !== header.entries
+      (bytes.length - MAGIC.length) / ENTRY_BYTES !== header.entries
     ) {
       return empty();
     }

@@ -78,6 +78,7 @@ function profileText(contact: ContactProfile): string {
 }
 
 function segmentsText(segments: readonly string[]): string {
+  if (segments.length === 0) return '[]';
   const keys = new Set<string>();
   for (const segment of segments) {
     const key = segment.trim().toLowerCase();
@@ -92,16 +93,26 @@ function dataText(contact: ContactProfile, emptyCells: 'clear' | 'keep'): string
   return canonical({ d: contact.data, x: cleared });
 }
 
-/** JSON with object keys sorted and undefined values left out. */
+/**
+ * JSON with object keys sorted and undefined values left out (the digests depend on this exact
+ * text: keep it). Written with plain loops, as it runs for every row of a re-import.
+ */
 function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value as Record<string, unknown>)
-      .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-      .sort();
-    return `{${keys
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) out += (i > 0 ? ',' : '') + canonical(value[i]);
+    return `${out}]`;
   }
-  return JSON.stringify(value) ?? 'null';
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonical(item)}`;
+  }
+  return `${out}}`;
 }

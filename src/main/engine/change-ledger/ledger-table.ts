@@ -117,6 +117,20 @@ export class LedgerTable {
     };
   }
 
+  /**
+   * The entry holds exactly `digest` and its last send did not fail: the job number that wrote
+   * it (0 for none), else null. Reads the bytes in place (no object: it runs for every row).
+   */
+  writerIfSame(ref: EntryRef, digest: ContactDigest): number | null {
+    const [view, at] = this.locate(ref);
+    if ((view.getUint8(at + 9) & FAILED) !== 0) return null;
+    const same =
+      sameAt(view, at + 14, digest.profile) &&
+      sameAt(view, at + 20, digest.segments) &&
+      sameAt(view, at + 26, digest.data);
+    return same ? view.getUint16(at + 12, true) : null;
+  }
+
   seenBy(ref: EntryRef): number {
     const [view, at] = this.locate(ref);
     return view.getUint16(at + 10, true);
@@ -149,6 +163,16 @@ export class LedgerTable {
     this.live -= 1;
   }
 
+  /** Live entries of an email's second row or later. */
+  countRepeated(): number {
+    let count = 0;
+    for (const ref of this.refs()) {
+      const [view, at] = this.locate(ref);
+      if (view.getUint8(at + 8) > 1) count += 1;
+    }
+    return count;
+  }
+
   /** Every live entry's ref, base first, then added (order of addition). */
   *refs(): Generator<EntryRef> {
     for (let i = 0; i < this.baseCount; i += 1) if (!this.isDeleted(i)) yield i;
@@ -166,29 +190,26 @@ export class LedgerTable {
 
   /** The live entries sorted by key, as the bytes of a ledger file. */
   sortedBytes(): Uint8Array {
-    const addedOrder: number[] = [];
-    for (let i = 0; i < this.addedCount; i += 1) if (!this.isDeleted(-1 - i)) addedOrder.push(i);
-    const view = this.addedView;
-    addedOrder.sort((a, b) => {
-      const x = a * ENTRY_BYTES;
-      const y = b * ENTRY_BYTES;
-      return compareKey(
-        view.getUint32(x, true),
-        view.getUint32(x + 4, true),
-        view.getUint8(x + 8),
-        view.getUint32(y, true),
-        view.getUint32(y + 4, true),
-        view.getUint8(y + 8),
-      );
-    });
     const out = new Uint8Array(this.live * ENTRY_BYTES);
     let written = 0;
+    for (const chunk of this.sortedChunks()) {
+      out.set(chunk, written);
+      written += chunk.length;
+    }
+    return out.subarray(0, written);
+  }
+
+  /**
+   * The same bytes, `chunkEntries` entries at a time (a save writes them one by one, so it never
+   * holds a second copy of the table). Entries changed while the chunks are taken may or may not
+   * be in them: a save's header only claims what was applied before it began.
+   */
+  *sortedChunks(chunkEntries = 32_768): Generator<Uint8Array> {
+    const addedOrder = this.sortedAddedOrder();
+    let chunk = new Uint8Array(chunkEntries * ENTRY_BYTES);
+    let filled = 0;
     let b = 0;
     let a = 0;
-    const copy = (source: Uint8Array, index: number): void => {
-      out.set(source.subarray(index * ENTRY_BYTES, (index + 1) * ENTRY_BYTES), written);
-      written += ENTRY_BYTES;
-    };
     while (b < this.baseCount || a < addedOrder.length) {
       if (b < this.baseCount && this.isDeleted(b)) {
         b += 1;
@@ -197,10 +218,36 @@ export class LedgerTable {
       const takeBase =
         a >= addedOrder.length ||
         (b < this.baseCount && this.compareRefs(b, -1 - addedOrder[a]!) < 0);
-      if (takeBase) copy(this.base, b++);
-      else copy(this.added, addedOrder[a++]!);
+      const [source, index] = takeBase ? [this.base, b++] : [this.added, addedOrder[a++]!];
+      chunk.set(source.subarray(index * ENTRY_BYTES, (index + 1) * ENTRY_BYTES), filled);
+      filled += ENTRY_BYTES;
+      if (filled === chunk.length) {
+        yield chunk;
+        chunk = new Uint8Array(chunkEntries * ENTRY_BYTES);
+        filled = 0;
+      }
     }
-    return out.subarray(0, written);
+    if (filled > 0) yield chunk.subarray(0, filled);
+  }
+
+  /** Positions in `added` of its live entries, sorted by key (deleted ones left out). */
+  private sortedAddedOrder(): Int32Array {
+    const order: number[] = [];
+    for (let i = 0; i < this.addedCount; i += 1) if (!this.isDeleted(-1 - i)) order.push(i);
+    const view = this.addedView;
+    order.sort((x, y) => {
+      const ax = x * ENTRY_BYTES;
+      const ay = y * ENTRY_BYTES;
+      return compareKey(
+        view.getUint32(ax, true),
+        view.getUint32(ax + 4, true),
+        view.getUint8(ax + 8),
+        view.getUint32(ay, true),
+        view.getUint32(ay + 4, true),
+        view.getUint8(ay + 8),
+      );
+    });
+    return Int32Array.from(order);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -313,6 +360,12 @@ function compareKey(
   if (aHigh !== bHigh) return aHigh < bHigh ? -1 : 1;
   if (aLow !== bLow) return aLow < bLow ? -1 : 1;
   return aOcc - bOcc;
+}
+
+function sameAt(view: DataView, at: number, digest: PartDigest): boolean {
+  return (
+    view.getUint32(at + 2, true) === digest.low >>> 0 && view.getUint16(at, true) === digest.high
+  );
 }
 
 function readDigest(view: DataView, at: number): PartDigest {

@@ -35,6 +35,7 @@ import {
 } from '../change-ledger';
 import { emailHash64 } from '../email-index';
 import { mergeContacts } from './contact-merge';
+import type { RepeatedEmailCensus } from './repeated-email-census';
 import type { EmailGroup, PlannedRow } from './email-group-window';
 
 /** A row with its ledger note (email occurrence and digests), as it goes to the journal. */
@@ -77,6 +78,11 @@ export interface ContactPlannerOptions {
   maxHeldRows?: number;
   /** Rows planned since the oldest held one, at most (the resume point waits on it). Default 100,000. */
   maxHeldLag?: number;
+  /**
+   * The file's repeated emails counted before sending (repeated-email-census.ts): an email found
+   * unchanged throughout is never held. Null: hold as the rules say.
+   */
+  census?: RepeatedEmailCensus | null;
 }
 
 /** What this import has done with an email so far (kept while it has rows in progress). */
@@ -151,8 +157,11 @@ export class ContactPlanner {
     const firstChanged = noted.findIndex((row, index) => !matches(row.note, entries[index]!));
     if (firstChanged < 0) {
       const last = noted[noted.length - 1]!.note!;
-      if (this.olderImportHadMore(state, last.occurrence)) {
-        this.hold(email, state, rows);
+      if (
+        this.olderImportHadMore(state, last.occurrence) &&
+        !this.options.census?.unchangedThroughout(state.hashHigh, state.hashLow)
+      ) {
+        this.hold(email, state, held, noted);
         return { unchanged: [], send: null };
       }
       return { unchanged: rows, send: null };
@@ -265,12 +274,22 @@ export class ContactPlanner {
     return { rows, contact: mergeContacts(rows.map((row) => row.contact)), plan };
   }
 
-  /** Holds `rows` (its earlier held rows included): an email keeps its place among the held. */
-  private hold(email: string, state: EmailProgress, rows: NotedRow[]): void {
-    if (!this.holding.has(email)) state.heldSince = this.planned;
-    state.held = rows;
-    this.heldRowCount += rows.length;
-    this.holding.add(email);
+  /**
+   * Holds the email's rows (`held`: those it held already, `noted`: the new ones): an email keeps
+   * its place among the held. What is held is copied first (detached): a cell's text can be a
+   * slice of the reader's whole chunk, and a row held for 100,000 rows would keep its chunk alive
+   * (5,000 held rows spread over a file kept most of the file in memory).
+   */
+  private hold(email: string, state: EmailProgress, held: NotedRow[], noted: NotedRow[]): void {
+    if (!this.holding.has(email)) {
+      state.heldSince = this.planned;
+      const key = detached(email);
+      this.progress.delete(email);
+      this.progress.set(key, state);
+      this.holding.add(key);
+    }
+    state.held = [...held, ...noted.map((row) => ({ ...row, contact: detached(row.contact) }))];
+    this.heldRowCount += state.held.length;
   }
 
   /** Takes the email's held rows back (they go with its next decision). */
@@ -297,4 +316,9 @@ function matches(note: LedgerNote | null, entry: LedgerEntry | null | undefined)
     sameDigest(note.digest.segments, entry.digest.segments) &&
     sameDigest(note.digest.data, entry.digest.data)
   );
+}
+
+/** A deep copy that shares no string with the reader's chunks (JSON makes every string anew). */
+function detached<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

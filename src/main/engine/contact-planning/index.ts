@@ -1,3 +1,4 @@
 export * from './contact-planner';
 export * from './contact-merge';
 export * from './email-group-window';
+export * from './repeated-email-census';

@@ -10,7 +10,7 @@
  * changed or the file has fewer rows for them. Memory: the ledger, and the state of those emails.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { digestContact, sameDigest, type ChangeLedger, type LedgerEntry } from '../change-ledger';
+import { digestContact, type ChangeLedger } from '../change-ledger';
 import { emailHash64 } from '../email-index';
 
 export interface UnchangedRowsFound {
@@ -41,6 +41,10 @@ export class UnchangedRowCounter {
   private lastWrittenAt = '';
   /** Requests of rows counted unchanged, then found to be sent after all. */
   private resent = 0;
+  /**
+   * Keyed by the email's hash, never by the email itself: a cell's text can be a slice of the
+   * reader's whole chunk, and keeping it would keep the chunk (the file, for emails spread over it).
+   */
   private readonly followed = new Map<string, FollowedEmail>();
 
   constructor(
@@ -53,12 +57,12 @@ export class UnchangedRowCounter {
    * what the row would cost if sent. True when the row is (for now) counted unchanged.
    */
   add(contact: ContactProfile, repeated: boolean, cost: number): boolean {
-    const email = contact.email;
+    const [hashHigh, hashLow] = emailHash64(contact.email);
+    const key = followedKey(hashHigh, hashLow);
     if (!repeated) {
-      const [hashHigh, hashLow] = emailHash64(email);
       const unchanged = this.matches(contact, hashHigh, hashLow, 1);
-      if (this.ledger.entry(hashHigh, hashLow, 2)) {
-        this.followed.set(email, {
+      if (this.ledger.has(hashHigh, hashLow, 2)) {
+        this.followed.set(key, {
           hashHigh,
           hashLow,
           seen: 1,
@@ -71,7 +75,7 @@ export class UnchangedRowCounter {
       return unchanged;
     }
     // A later row of an email the ledger knows with one row at most: never unchanged.
-    const state = this.followed.get(email);
+    const state = this.followed.get(key);
     if (!state) return false;
     state.seen += 1;
     if (state.changed) return false;
@@ -82,7 +86,7 @@ export class UnchangedRowCounter {
       return true;
     }
     state.changed = true;
-    if (this.ledger.entry(state.hashHigh, state.hashLow, state.seen)) this.takeBack(state);
+    if (this.ledger.has(state.hashHigh, state.hashLow, state.seen)) this.takeBack(state);
     return false;
   }
 
@@ -94,7 +98,7 @@ export class UnchangedRowCounter {
   finish(): { found: UnchangedRowsFound; sentAfterAll: number } {
     for (const state of this.followed.values()) {
       if (state.changed) continue;
-      if (this.ledger.entry(state.hashHigh, state.hashLow, state.seen + 1)) this.takeBack(state);
+      if (this.ledger.has(state.hashHigh, state.hashLow, state.seen + 1)) this.takeBack(state);
     }
     const job = this.ledger.job(this.lastWrittenBy);
     return {
@@ -113,22 +117,20 @@ export class UnchangedRowCounter {
     hashLow: number,
     occurrence: number,
   ): boolean {
-    const entry = this.ledger.entry(hashHigh, hashLow, occurrence);
-    if (!entry || entry.failed) return false;
+    if (!this.ledger.has(hashHigh, hashLow, occurrence)) return false;
     const digest = digestContact(contact, this.emptyCells);
-    const same =
-      sameDigest(digest.profile, entry.digest.profile) &&
-      sameDigest(digest.segments, entry.digest.segments) &&
-      sameDigest(digest.data, entry.digest.data);
-    if (same) this.noteWriter(entry);
-    return same;
+    const writer = this.ledger.writerIfSame(hashHigh, hashLow, occurrence, digest);
+    if (writer === null) return false;
+    this.noteWriter(writer);
+    return true;
   }
 
-  private noteWriter(entry: LedgerEntry): void {
-    const job = this.ledger.job(entry.writtenBy);
+  private noteWriter(writtenBy: number): void {
+    if (writtenBy === this.lastWrittenBy) return;
+    const job = this.ledger.job(writtenBy);
     if (job && job.startedAt > this.lastWrittenAt) {
       this.lastWrittenAt = job.startedAt;
-      this.lastWrittenBy = entry.writtenBy;
+      this.lastWrittenBy = writtenBy;
     }
   }
 
@@ -143,4 +145,8 @@ export class UnchangedRowCounter {
     state.unchangedRows = 0;
     state.unchangedRequests = 0;
   }
+}
+
+function followedKey(hashHigh: number, hashLow: number): string {
+  return `${hashHigh >>> 0}:${hashLow >>> 0}`;
 }

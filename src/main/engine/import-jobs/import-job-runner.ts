@@ -47,6 +47,7 @@ import { assertTransition, describeJobState, isResumableState, JobStateError } f
 import type { ImportJobStore } from './job-store';
 import { RowJournal, type RowJournalOptions, type RowOutcomeRecord } from './row-journal';
 import { openWebsiteLedger } from './ledger-journals';
+import { countRepeatedEmails } from './repeated-email-count';
 import { RowDispatcher } from './row-dispatcher';
 import { RowWatermark } from './row-watermark';
 import { acquireWebsiteLock, LockWaitAbortedError, type WebsiteLock } from './website-lock';
@@ -278,7 +279,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       this.followSender(sender);
       this.startTimers();
 
-      const dispatcher = this.dispatcherFor(job, journal, watermark, sender);
+      const dispatcher = await this.dispatcherFor(job, journal, watermark, sender);
       this.dispatcher = dispatcher;
       sender.expectContacts?.(() => this.contactsToLookUp());
       sender.onNote?.((text) => {
@@ -426,21 +427,38 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     }
   }
 
-  private dispatcherFor(
+  private async dispatcherFor(
     job: ImportJobRecord,
     journal: RowJournal,
     watermark: RowWatermark,
     sender: JobContactSender,
-  ): RowDispatcher {
+  ): Promise<RowDispatcher> {
     const startedAt = job.startedAt ?? job.createdAt;
     const ledger = this.ledger;
+    const sendAll = this.sendAllReason !== null;
+    const counting = performance.now();
+    const census = await countRepeatedEmails({
+      job,
+      ledger,
+      sendAll,
+      source: this.parts.openSource(job),
+      mapper: this.parts.compileMapper(job),
+      signal: this.abort.signal,
+    });
+    if (census) {
+      const seconds = ((performance.now() - counting) / 1000).toFixed(1);
+      this.log?.info(
+        `Read the file once to count the ${census.size} emails this app wrote with several rows (${seconds} s).`,
+      );
+    }
     const planner = new ContactPlanner({
       ledger,
       jobId: job.id,
       startedAt,
       emptyCells: job.mapping.emptyCells,
-      sendAll: this.sendAllReason !== null,
+      sendAll,
       maxHeldRows: this.maxHeldRows,
+      census,
     });
     return new RowDispatcher({
       journal,
