@@ -1,6 +1,7 @@
 // The `crisp-import` command line. Each command lives in ./commands and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, jsonErrorLine, wantsJson } from './exit-codes';
+import { plainFailure } from './plain-failure';
 import { registerScanCommand } from './commands/scan';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerCredentialsCommand } from './commands/credentials';
@@ -53,9 +54,9 @@ export async function main(argv: string[]): Promise<number> {
       if (json) process.stdout.write(jsonErrorLine(error.code, error.message));
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`crisp-import: unexpected problem: ${message}\n`);
-    if (json) process.stdout.write(jsonErrorLine('unexpected', `Unexpected problem: ${message}`));
+    const failure = plainFailure(error);
+    process.stderr.write(`crisp-import: ${failure.message}\n`);
+    if (json) process.stdout.write(jsonErrorLine(failure.code, failure.message));
     return EXIT.usage;
   }
 }
@@ -66,6 +67,15 @@ function commanderMessage(message: string): string {
     .replace(/^error:\s*/i, '')
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim();
+}
+
+// Output piped into a command that stops reading (`| head`): stop quietly, no stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE')
+      process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw error;
+  });
 }
 
 const code = await main(process.argv.slice(2));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveStateDir } from './engine/app-settings';
 import { installAppMenu } from './desktop/app-menu';
+import { REST_API_GUIDE_URL } from './desktop/content-security';
 import { electronDesktopHooks } from './desktop/desktop-manners';
 import { createMainWindow, openExternalSafely, secureSession } from './desktop/main-window';
 import { electronDialogs } from './desktop/native-dialogs';
@@ -93,7 +94,7 @@ if (!app.requestSingleInstanceLock()) {
     installAppMenu({
       command: (command) => publisher.publish('menu:commanded', { command }),
       openFile: () => void service?.chooseAndOpenFile(),
-      openHelp: () => void openExternalSafely('https://docs.crisp.chat/guides/rest-api/'),
+      openHelp: () => void openExternalSafely(REST_API_GUIDE_URL),
     });
 
     mainWindow = createMainWindow({ preloadPath, devServerUrl, rendererFile, iconPath });

@@ -21,6 +21,7 @@ import type {
   IpcEvents,
   IpcResult,
 } from './ipc-contract';
+import { bytesToBase64, dropProofRanges } from './dropped-file-proof';
 
 /** Function name on `window.importer` for each channel (must equal the contract's `method`). */
 const CHANNEL_METHODS = {
@@ -57,7 +58,6 @@ const CHANNEL_METHODS = {
   'report:saveFailedRows': 'saveFailedRows',
   'settings:get': 'getSettings',
   'settings:update': 'updateSettings',
-  'app:openExternal': 'openExternal',
 } as const satisfies { [C in ChannelName]: IpcChannels[C]['method'] };
 
 /** Subscribe function name on `window.importer` for each event (the contract's `listener`). */
@@ -90,6 +90,7 @@ export interface ImporterTransport {
 export interface DroppedFile {
   readonly name: string;
   readonly size: number;
+  slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
 type RequestFunction<C extends ChannelName> =
@@ -162,6 +163,22 @@ async function call<C extends ChannelName>(
   return answer as IpcResult<ChannelOutput<C>>;
 }
 
+function droppedFileRefused(message: string): IpcResult<never> {
+  return { ok: false, error: { code: 'file_unreadable', message } };
+}
+
+/** The dropped File's size and its first and last bytes, as main checks them. */
+async function dropProof(file: DroppedFile): Promise<{ size: number; head: string; tail: string }> {
+  const { head, tail } = dropProofRanges(file.size);
+  const read = async (start: number, end: number): Promise<string> =>
+    end > start ? bytesToBase64(new Uint8Array(await file.slice(start, end).arrayBuffer())) : '';
+  return {
+    size: file.size,
+    head: await read(head.start, head.end),
+    tail: await read(tail.start, tail.end),
+  };
+}
+
 export function createImporterApi(transport: ImporterTransport): ImporterApi {
   const api: Record<string, unknown> = {};
   for (const channel of Object.keys(CHANNEL_METHODS) as ChannelName[]) {
@@ -182,16 +199,21 @@ export function createImporterApi(transport: ImporterTransport): ImporterApi {
       path = '';
     }
     if (!path) {
-      return {
-        ok: false,
-        error: {
-          code: 'file_unreadable',
-          message:
-            'This item is not a file on your computer. Drop a CSV file from a folder, or use Choose file.',
-        },
-      };
+      return droppedFileRefused(
+        'This item is not a file on your computer. Drop a CSV file from a folder, or use Choose file.',
+      );
     }
-    return call(transport, 'file:dropped', { path });
+    // Main opens the path only if the file there holds the bytes of this File (see
+    // dropped-file-proof.ts): a path alone is never enough.
+    let proof: { size: number; head: string; tail: string };
+    try {
+      proof = await dropProof(file);
+    } catch {
+      return droppedFileRefused(
+        `${file.name} cannot be read (it may be a folder, or it was moved). Drop a CSV file, or use Choose file.`,
+      );
+    }
+    return call(transport, 'file:dropped', { path, ...proof });
   };
   return Object.freeze(api) as ImporterApi;
 }

@@ -12,8 +12,9 @@
  * do next.
  *
  * Files: the renderer never passes a path to read. A file is chosen with the native dialog
- * (`file:choose`) or dropped on the window (the preload resolves the dropped File to its path and
- * main records it); afterwards it is named by the opaque `fileId` main issued.
+ * (`file:choose`), given by the desktop (command line, "Open with"), or dropped on the window (the
+ * preload resolves the dropped File to its path and proves the page holds it; main checks the
+ * proof and records it); afterwards it is named by the opaque `fileId` main issued.
  *
  * Secrets: no schema here carries an API key outward. Keys go in (`connections:save`,
  * `connections:test`) and never come back.
@@ -23,6 +24,8 @@ import { ImportMapping, EmptyCellPolicy } from './column-mapping';
 import { ContactProfile } from './contact-profile';
 import { CsvFormat, CsvEncoding, CsvDelimiter } from './csv-format';
 import { DayPlan } from './day-plan';
+import { DROP_PROOF_MAX_BASE64 } from './dropped-file-proof';
+import { JOB_ID_PATTERN } from './job-id';
 import { RowIssue, IssueSeverity } from './row-issue';
 
 // ---------------------------------------------------------------------------------------------
@@ -83,7 +86,10 @@ export const IpcEnvelope = z.union([
 
 const id = z.string().min(1).max(200);
 export const FileId = id;
-export const JobId = id;
+/** Checked against its pattern at the boundary: it names a folder (`../../x` is refused). */
+export const JobId = z.string().regex(JOB_ID_PATTERN, 'not an import id');
+/** A job id main sends out (main's own ids; only what comes in is checked against the pattern). */
+const JobIdOut = id;
 export const PresetId = id;
 export const ConnectionId = id;
 export const CheckId = id;
@@ -168,6 +174,18 @@ export const FileRef = z.object({
   modifiedAt: timestamp,
 });
 export type FileRef = z.infer<typeof FileRef>;
+
+/** A dropped file: its path, and its size and edge bytes as the page read them from the File. */
+export const DroppedFileInput = z
+  .object({
+    path: z.string().min(1).max(4096),
+    size: count,
+    /** Base64 of the file's first bytes and of its last bytes (see dropped-file-proof.ts). */
+    head: z.string().max(DROP_PROOF_MAX_BASE64),
+    tail: z.string().max(DROP_PROOF_MAX_BASE64),
+  })
+  .strict();
+export type DroppedFileInput = z.infer<typeof DroppedFileInput>;
 
 export const FileChoice = z.object({
   /** Null when the dialog was closed without choosing. */
@@ -513,7 +531,7 @@ export const QuotaStatus = z.object({
 export type QuotaStatus = z.infer<typeof QuotaStatus>;
 
 export const JobSummary = z.object({
-  jobId: JobId,
+  jobId: JobIdOut,
   fileName: z.string(),
   displayPath: z.string(),
   connectionId: ConnectionId.nullable(),
@@ -642,9 +660,9 @@ export const AppState = z.object({
   connections: ConnectionList,
   jobs: z.array(JobSummary),
   /** Unfinished jobs to offer for resume (paused, interrupted, waiting), newest first. */
-  resumableJobIds: z.array(JobId),
+  resumableJobIds: z.array(JobIdOut),
   /** The job sending right now, if any. */
-  activeJobId: JobId.nullable(),
+  activeJobId: JobIdOut.nullable(),
   /** Files main knows in this session (chosen or dropped), newest first. */
   files: z.array(FileRef),
   /** Checks of this session, newest first (running ones included). */
@@ -699,9 +717,10 @@ export const ipcChannels = {
   'file:choose': channel('chooseFile', Empty, FileChoice),
   /**
    * A file dropped on the window. The renderer calls `importer.openDroppedFile(file)` with the DOM
-   * File; the preload resolves it to a path (webUtils.getPathForFile) and sends that path here.
+   * File; the preload resolves it to a path (webUtils.getPathForFile) and sends that path here with
+   * the proof that the page holds that file (dropped-file-proof.ts); a path alone is refused.
    */
-  'file:dropped': channel('fileDropped', z.object({ path: z.string().min(1) }).strict(), FileRef),
+  'file:dropped': channel('fileDropped', DroppedFileInput, FileRef),
   'file:inspect': channel('inspectFile', FileInspectInput, FileInspection),
 
   'mapping:propose': channel('proposeMapping', MappingProposeInput, MappingProposal),
@@ -751,13 +770,6 @@ export const ipcChannels = {
 
   'settings:get': channel('getSettings', Empty, AppSettings),
   'settings:update': channel('updateSettings', SettingsUpdate, AppSettings),
-
-  /** Opens an http(s) address in the system browser (anything else is refused). */
-  'app:openExternal': channel(
-    'openExternal',
-    z.object({ url: z.string().url().max(2000) }).strict(),
-    z.object({ opened: z.boolean() }),
-  ),
 } as const;
 
 export type IpcChannels = typeof ipcChannels;

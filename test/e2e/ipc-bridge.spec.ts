@@ -109,7 +109,7 @@ test('a dropped file is resolved to its path by the bridge, never by the page', 
   const answers = await page.evaluate(async () => {
     const api = (
       globalThis as unknown as {
-        importer: { openDroppedFile(file: { name: string; size: number }): Promise<unknown> };
+        importer: { openDroppedFile(file: unknown): Promise<unknown> };
       }
     ).importer;
     const FileCtor = (
@@ -118,10 +118,16 @@ test('a dropped file is resolved to its path by the bridge, never by the page', 
       }
     ).File;
     return [
-      await api.openDroppedFile(new FileCtor(['email'], 'dropped.csv')),
+      await api.openDroppedFile(new FileCtor(['email\nada@example.com\n'], 'dropped.csv')),
       await api.openDroppedFile(new FileCtor(['email'], 'made-up.csv')),
+      // A File that is not what is on disk at the path it resolves to: refused by main.
+      await api.openDroppedFile(new FileCtor(['email\nbob@example.com\n'], 'dropped.csv')),
     ];
   });
   expect(answers[0]).toMatchObject({ ok: true, value: { name: 'dropped.csv', sizeBytes: 22 } });
   expect(answers[1]).toMatchObject({ ok: false, error: { code: 'file_unreadable' } });
+  expect(answers[2]).toMatchObject({
+    ok: false,
+    error: { code: 'file_unreadable', message: expect.stringMatching(/not the file dropped/) },
+  });
 });

@@ -1,6 +1,7 @@
 // The IPC handler layer in plain Node: real handlers and service, real keychain, a fake Crisp
 // over loopback. What a user would notice: bad requests and foreign pages get a clear refusal,
 // secrets never come back, answers always match the contract.
+import { Buffer } from 'node:buffer';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -143,11 +144,14 @@ describe('files', () => {
   });
 
   it('refuses a dropped path that is missing or a folder, in plain words', async () => {
+    // With the size and edge bytes the bridge sends with a drop (dropped-file-proof.ts).
+    const proof = { size: 5, head: Buffer.from('email').toString('base64'), tail: '' };
     const missing = await harness.call('file:dropped', {
       path: join(harness.stateDir, 'nope.csv'),
+      ...proof,
     });
     expect(errorCode(missing)).toBe('file_unreadable');
-    const folder = (await harness.call('file:dropped', { path: harness.stateDir })) as {
+    const folder = (await harness.call('file:dropped', { path: harness.stateDir, ...proof })) as {
       error: { code: string; message: string };
     };
     expect(folder.error.code).toBe('file_unreadable');

@@ -212,7 +212,10 @@ export function formatScanReport(report: ContactScanReport, issuesCsvPath?: stri
   if (report.recognizedFormat) out.push('', report.recognizedFormat.message);
 
   out.push('', `Mapping: ${report.mappingSource.message}`);
-  const width = Math.min(30, Math.max(...report.mapping.columns.map((c) => c.column.length), 6));
+  const width = report.mapping.columns.reduce(
+    (w, c) => Math.max(w, Math.min(30, c.column.length)),
+    6,
+  );
   for (const column of report.mapping.columns) {
     out.push(`  ${column.column.padEnd(width)}  -> ${targetLabel(column.target)}`);
   }

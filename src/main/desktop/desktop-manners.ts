@@ -12,7 +12,6 @@ import {
   type BrowserWindow,
 } from 'electron';
 import type { DesktopHooks } from '../importer-service/service-ports';
-import { openExternalSafely } from './main-window';
 
 export function electronDesktopHooks(
   getWindow: () => BrowserWindow | null,
@@ -24,7 +23,6 @@ export function electronDesktopHooks(
       const problem = await shell.openPath(path);
       return problem === '';
     },
-    openExternal: (url) => openExternalSafely(url),
     importActivity({ sending, fraction, waiting }) {
       if (sending && blockerId === null) {
         blockerId = powerSaveBlocker.start('prevent-app-suspension');

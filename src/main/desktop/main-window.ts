@@ -1,10 +1,17 @@
 /**
  * The app's one window, with secure defaults: context isolation, sandbox, no Node in the page,
- * the CSP as a header, navigation and new windows denied (http(s) links open in the browser),
+ * the CSP as a header, navigation and new windows denied (only the addresses the app links to open
+ * in the browser: APP_LINKS),
  * permission requests denied, and a window that is shown once ready.
  */
 import { BrowserWindow, session, shell, type Session } from 'electron';
-import { RENDERER_CSP, developmentCsp } from './content-security';
+import {
+  RENDERER_CSP,
+  allowedExternalUrl,
+  developmentCsp,
+  guardNavigation,
+  type NavigationSource,
+} from './content-security';
 
 export interface MainWindowOptions {
   preloadPath: string;
@@ -31,16 +38,11 @@ export function secureSession(target: Session, devServerUrl: string | null): voi
   target.on('will-download', (event) => event.preventDefault());
 }
 
-/** Opens an address in the system browser when it is http(s); anything else is ignored. */
+/** Opens an address in the system browser when it is one the app links to; else nothing. */
 export async function openExternalSafely(url: string): Promise<boolean> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
-  await shell.openExternal(parsed.toString());
+  const allowed = allowedExternalUrl(url);
+  if (allowed === null) return false;
+  await shell.openExternal(allowed);
   return true;
 }
 
@@ -68,17 +70,9 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  const contents = win.webContents;
-  contents.setWindowOpenHandler(({ url }) => {
-    void openExternalSafely(url);
-    return { action: 'deny' };
-  });
-  contents.on('will-navigate', (event, url) => {
-    event.preventDefault();
+  guardNavigation(win.webContents as unknown as NavigationSource, (url) => {
     void openExternalSafely(url);
   });
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
   if (options.devServerUrl) void win.loadURL(options.devServerUrl);
   else void win.loadFile(options.rendererFile);
   return win;

@@ -8,6 +8,7 @@ import type {
   ImportJobRecord,
   ImportJobStateEvent,
 } from '../engine/import-jobs';
+import type { MappingProposalRequest, ProposedMapping } from './mapping-proposals';
 
 export interface SerializedError {
   name: string;
@@ -51,7 +52,8 @@ export type WorkerRequest =
   | { type: 'check:cancel'; checkId: string }
   | { type: 'job:run'; jobId: string; settings: JobRunSettings }
   | { type: 'job:pause'; jobId: string }
-  | { type: 'job:cancel'; jobId: string };
+  | { type: 'job:cancel'; jobId: string }
+  | ({ type: 'mapping:propose'; requestId: string } & MappingProposalRequest);
 
 export type WorkerMessage =
   | {
@@ -71,6 +73,12 @@ export type WorkerMessage =
   | { type: 'job:state'; event: ImportJobStateEvent }
   | { type: 'job:progress'; progress: ImportJobProgress }
   | { type: 'job:notice'; jobId: string; text: string }
+  | {
+      type: 'mapping:proposed';
+      requestId: string;
+      result: ProposedMapping | null;
+      error: SerializedError | null;
+    }
   | {
       type: 'job:ended';
       jobId: string;

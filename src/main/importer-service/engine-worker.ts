@@ -1,5 +1,6 @@
 /**
- * The engine's worker thread: the full-file check and the import jobs run here, so the main
+ * The engine's worker thread: the full-file check, the import jobs and the mapping proposals run
+ * here, so the main
  * process's event loop (and the window) never waits on a 1 GB file. Talks to engine-thread.ts
  * through the messages of engine-protocol.ts.
  */
@@ -10,6 +11,7 @@ import { IssuesCsvWriter } from '../engine/contact-scan';
 import { runFullCheck } from './full-file-check';
 import { serializeError, type WorkerMessage, type WorkerRequest } from './engine-protocol';
 import { JobRuns } from './job-runs';
+import { computeMappingProposal, serializeProposalError } from './mapping-proposals';
 
 const port = parentPort;
 if (!port) throw new Error('engine-worker.ts must run in a worker thread');
@@ -75,5 +77,19 @@ port.on('message', (request: WorkerRequest) => {
     case 'job:cancel':
       jobs.cancel(request.jobId);
       break;
+    case 'mapping:propose': {
+      const { requestId, ...proposal } = request;
+      computeMappingProposal(proposal).then(
+        (result) => post({ type: 'mapping:proposed', requestId, result, error: null }),
+        (error: unknown) =>
+          post({
+            type: 'mapping:proposed',
+            requestId,
+            result: null,
+            error: serializeProposalError(error),
+          }),
+      );
+      break;
+    }
   }
 });

@@ -14,7 +14,6 @@ import {
 import type { QuotaToday } from '../engine/contact-scan';
 import type { CheckLedger } from './engine-protocol';
 import { savedQuotaView } from '../engine/import-jobs';
-import { proposeMappingForHeaders } from '../engine/presets';
 import type { KeychainOptions } from '../engine/credentials';
 import type { ChannelHandlers } from '../ipc/ipc-dispatcher';
 import { IpcFailure } from '../ipc/ipc-failure';
@@ -23,7 +22,8 @@ import { ConnectionBook } from './connection-book';
 import { DesktopPreferenceFile } from './desktop-preferences';
 import { defaultEngineWorkerEntry, EngineThread, type EngineWorkerEntry } from './engine-thread';
 import { FileRegistry, type RegisteredFile } from './file-registry';
-import { columnProfiles, inspectFile, previewMappedRows, readPreview } from './file-reading';
+import { inspectFile, previewMappedRows } from './file-reading';
+import { MappingProposals } from './mapping-proposals';
 import { JobDesk } from './job-desk';
 import { builtInPresetSummary, PresetLibrary } from './preset-library';
 import { BUILT_IN_PRESETS } from '../../shared/source-presets';
@@ -85,6 +85,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
   const engine = new EngineThread(options.engineWorker ?? defaultEngineWorkerEntry());
   const presets = new PresetLibrary(stateDir);
   const checks = new CheckDesk(stateDir, engine, publish);
+  const proposals = new MappingProposals(engine);
 
   /** The usable daily budget of a connection (or of the default one). */
   /** The encoding a full-file check found for this file, as detection options (see CheckDesk). */
@@ -220,7 +221,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       });
       return { file: path === null ? null : await files.register(path) };
     },
-    'file:dropped': ({ path }) => files.register(path),
+    'file:dropped': (drop) => files.registerDropped(drop),
     async 'file:inspect'({ fileId, overrides, limit }) {
       const file = files.get(fileId);
       return inspectFile(file.ref, file.path, overrides, limit, encodingFound(file));
@@ -228,21 +229,24 @@ export function createImporterService(options: ImporterServiceOptions): Importer
 
     async 'mapping:propose'({ fileId, overrides }) {
       const file = files.get(fileId);
-      const { detection, records } = await readPreview(
-        file.path,
+      // In the engine worker: a strange file never stalls the main process.
+      const {
+        headers,
+        columns,
+        proposal: found,
+      } = await proposals.propose({
+        path: file.path,
         overrides,
-        50,
-        encodingFound(file),
-      );
-      const rows = records.map((r) => r.fields);
-      const found = proposeMappingForHeaders(detection.headers, await presets.userPresets(), rows);
+        detectOptions: encodingFound(file),
+        userPresets: await presets.userPresets(),
+      });
       // A saved preset keeps its own empty-cell choice; any other proposal takes the setting.
       const { settings } = await loadAppSettings(stateDir);
       const proposal =
         found.origin === 'user-preset'
           ? found
           : { ...found, mapping: { ...found.mapping, emptyCells: settings.emptyCells } };
-      const matches = await presets.matches(detection.headers);
+      const matches = await presets.matches(headers);
       let proposedPreset = null;
       if (proposal.origin === 'user-preset') {
         proposedPreset = matches.find((m) => m.preset.presetId === proposal.presetId) ?? null;
@@ -258,7 +262,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         }
       }
       return {
-        columns: columnProfiles(detection.headers, rows),
+        columns,
         mapping: proposal.mapping,
         proposedPreset,
         presetMatches: matches,
@@ -423,12 +427,6 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       publish('settings:changed', view);
       if (update.budget || update.defaultConnectionId !== undefined) await publishConnections();
       return view;
-    },
-
-    async 'app:openExternal'({ url }) {
-      const protocol = new URL(url).protocol;
-      if (protocol !== 'https:' && protocol !== 'http:') return { opened: false };
-      return { opened: await desktop.openExternal(url) };
     },
   };
 

@@ -3,7 +3,7 @@
  * the engine worker, listed from the state folder (shared with the CLI) with the live progress of
  * the ones running now. Publishes progress and state changes; drives the desktop's manners.
  */
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { copyFile, lstat, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -466,9 +466,11 @@ export class JobDesk {
   }
 
   async failedRowsPath(jobId: string): Promise<string> {
+    await this.load(jobId); // a job of the state folder, or a plain not_found
     const path = this.store.paths(jobId).failedRows;
     try {
-      await stat(path);
+      // The job's own file, never a link planted in its place.
+      if (!(await lstat(path)).isFile()) throw new Error('not a regular file');
     } catch {
       throw new IpcFailure(
         'not_found',

@@ -34,8 +34,6 @@ export interface ImportActivity {
 export interface DesktopHooks {
   /** Opens a file with the system's default app (the failed rows CSV). False when it could not. */
   openPath(path: string): Promise<boolean>;
-  /** Opens an http(s) address in the browser. */
-  openExternal(url: string): Promise<boolean>;
   importActivity(activity: ImportActivity): void;
   /** A system notification (a long import ended or needs attention). */
   notify(notice: { title: string; body: string }): void;
@@ -49,7 +47,6 @@ export type PublishEvent = <E extends EventName>(event: E, payload: EventPayload
 export function quietDesktopHooks(): DesktopHooks {
   return {
     openPath: () => Promise.resolve(false),
-    openExternal: () => Promise.resolve(false),
     importActivity: () => undefined,
     notify: () => undefined,
     applyTheme: () => false,

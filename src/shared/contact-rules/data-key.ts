@@ -25,8 +25,25 @@ export type DataKeyCheck =
     }
   | { ok: false; suggestion: string; message: string };
 
+/**
+ * `__proto__` is no name for a value in the programs that read custom data (JavaScript's objects,
+ * this app's included, would drop it without a word): refused, with a fixed-up key. Other names
+ * of that kind (`constructor`, `hasOwnProperty`) are keys like any other and are imported.
+ */
+export function isReservedDataKey(key: string): boolean {
+  return key.toLowerCase() === '__proto__';
+}
+
 /** Checks a custom data key and, when it is refused, offers a fixed-up key. */
 export function checkDataKey(key: string): DataKeyCheck {
+  if (isReservedDataKey(key)) {
+    const suggestion = suggestDataKey(key);
+    return {
+      ok: false,
+      suggestion,
+      message: `“${key}” cannot be a custom data key: programs that read custom data give that name a special meaning and would lose the value. Use “${suggestion}” instead.`,
+    };
+  }
   if (key.length > 0 && key.length <= MAX_DATA_KEY_LENGTH && VALID_KEY.test(key)) {
     if (!UPPER.test(key)) return { ok: true };
     const suggestion = suggestDataKey(key);
@@ -65,7 +82,9 @@ export function checkDataKey(key: string): DataKeyCheck {
  * run; this keeps even such a key from failing a contact halfway.
  */
 export function sentDataKey(key: string): string {
-  return key.length <= MAX_DATA_KEY_LENGTH && SENT_KEY.test(key) ? key : suggestDataKey(key);
+  return key.length <= MAX_DATA_KEY_LENGTH && SENT_KEY.test(key) && !isReservedDataKey(key)
+    ? key
+    : suggestDataKey(key);
 }
 
 /**

@@ -43,15 +43,10 @@ const desktopLog = {
   notifications: [] as Array<{ title: string; body: string }>,
   activity: [] as ImportActivity[],
   openedPaths: [] as string[],
-  openedUrls: [] as string[],
 };
 const desktop: DesktopHooks = {
   openPath(path) {
     desktopLog.openedPaths.push(path);
-    return Promise.resolve(true);
-  },
-  openExternal(url) {
-    desktopLog.openedUrls.push(url);
     return Promise.resolve(true);
   },
   importActivity(activity) {

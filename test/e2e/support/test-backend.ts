@@ -23,7 +23,6 @@ export interface DesktopLog {
   notifications: Array<{ title: string; body: string }>;
   activity: Array<{ sending: boolean; fraction: number | null; waiting: boolean }>;
   openedPaths: string[];
-  openedUrls: string[];
 }
 
 export interface TestBackend {

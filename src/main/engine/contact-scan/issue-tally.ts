@@ -66,7 +66,8 @@ export class IssueTally {
   /** Groups, errors first, then the largest first; ties in the order their codes first appeared. */
   issueGroups(): ScanIssueGroup[] {
     const all: ScanIssueGroup[] = [];
-    for (const byColumn of this.groups.values()) all.push(...byColumn.values());
+    for (const byColumn of this.groups.values())
+      for (const group of byColumn.values()) all.push(group);
     return all
       .map((group, order) => ({ group, order }))
       .sort(

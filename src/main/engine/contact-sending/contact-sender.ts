@@ -561,7 +561,7 @@ export class ContactSender {
     const text = error instanceof Error ? error.message : String(error);
     return {
       kind: 'failed',
-      reason: `Unexpected problem while sending: ${text}`,
+      reason: `The app failed while sending this row (${text}). Import it again; if it fails again, report it.`,
       retryable: true,
       requests: attempt.requests,
     };

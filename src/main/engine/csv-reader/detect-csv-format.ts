@@ -22,7 +22,14 @@ import {
   type SeparatorLine,
 } from './format-sniffing';
 import { findHeaderRow } from './header-row';
-import { MAX_RECORD_BYTES, openCsvFile, readCsvBatches, scanCsvBatches } from './read-csv';
+import {
+  MAX_COLUMNS,
+  MAX_FIELDS_PER_ROW,
+  MAX_RECORD_BYTES,
+  openCsvFile,
+  readCsvBatches,
+  scanCsvBatches,
+} from './read-csv';
 
 /** Bytes looked at to guess the encoding and the separator. */
 const SAMPLE_BYTES = 64 * 1024;
@@ -30,6 +37,8 @@ const SAMPLE_BYTES = 64 * 1024;
 const SAMPLE_RECORDS = 200;
 /** Chunks of SAMPLE_BYTES read at most for those records (unless a header row is asked for). */
 const SAMPLE_CHUNKS = 4;
+/** Repeated column names told one by one in the notes (the rest are counted). */
+const LISTED_REPEATED_NAMES = 10;
 /** Rows above the column names listed in the detection (the rest are only counted). */
 const LISTED_SKIPPED_ROWS = 20;
 
@@ -64,8 +73,6 @@ export async function detectCsvFormat(
     const stat = await handle.stat().catch((error: unknown) => {
       throw unreadableFileError(path, error);
     });
-    if (!stat.isFile())
-      throw unreadableFileError(path, Object.assign(new Error(), { code: 'EISDIR' }));
     const fileSize = stat.size;
     if (fileSize === 0) throw emptyFileError();
     const head = Buffer.alloc(Math.min(fileSize, SAMPLE_BYTES));
@@ -106,7 +113,14 @@ export async function detectCsvFormat(
     await sample.readFirst(overrides);
     if (sample.records.length === 0) throw emptyFileError();
 
-    const table = await describeTable(sample, overrides, options, separatorLine, fileSize);
+    const table = await describeTable(
+      sample,
+      overrides,
+      options,
+      separatorLine,
+      fileSize,
+      delimiter.delimiter,
+    );
     notes.push(...table.notes);
     return {
       format: {
@@ -151,6 +165,10 @@ export async function previewCsv(
   if (limit > 0) {
     for await (const batch of readCsvBatches(path, detection, { chunkSize: SAMPLE_BYTES })) {
       for (const record of batch) {
+        // A row far too wide (refused on its row) is shown cut, so a preview stays small.
+        if (record.fields.length > MAX_FIELDS_PER_ROW) {
+          record.fields = record.fields.slice(0, MAX_FIELDS_PER_ROW);
+        }
         records.push(record);
         if (records.length >= limit) break;
       }
@@ -298,7 +316,7 @@ class RecordSample {
       return false;
     }
     this.chunks++;
-    this.records.push(...next.value);
+    for (const record of next.value) this.records.push(record);
     return true;
   }
 
@@ -342,9 +360,15 @@ async function describeTable(
   options: DetectOptions,
   separatorLine: SeparatorLine | null,
   fileSize: number,
+  delimiter: CsvDelimiter,
 ): Promise<TableLayout> {
   const records = sample.records;
-  const detectedIndex = findHeaderRow(records.map((r) => r.fields));
+  // Rows far wider than any table are cut for the header guess, which then stays quick.
+  const detectedIndex = findHeaderRow(
+    records.map((r) =>
+      r.fields.length > MAX_COLUMNS ? r.fields.slice(0, MAX_COLUMNS + 1) : r.fields,
+    ),
+  );
   const detectedHeaderRow = detectedIndex >= 0 ? records[detectedIndex]!.row : null;
   const headerIndex = await chosenHeaderIndex(sample, overrides, detectedIndex, separatorLine);
   const skippedRows: TableLayout['skippedRows'] = separatorLine
@@ -354,7 +378,12 @@ async function describeTable(
 
   if (headerIndex < 0) {
     const first = records[0]!;
-    const columns = Math.max(...records.slice(0, 100).map((r) => r.fields.length));
+    let widest = first;
+    for (const record of records.slice(0, 100)) {
+      if (record.fields.length > widest.fields.length) widest = record;
+    }
+    const columns = widest.fields.length;
+    if (columns > MAX_COLUMNS) throw tooManyColumnsError(widest.row, columns, delimiter);
     notes.push(
       overrides.header !== undefined
         ? `No header row (your choice): columns are named Column 1, Column 2 and so on, and row ${first.row} is imported.`
@@ -372,6 +401,9 @@ async function describeTable(
   }
 
   const header = records[headerIndex]!;
+  if (header.fields.length > MAX_COLUMNS) {
+    throw tooManyColumnsError(header.row, header.fields.length, delimiter);
+  }
   const headers = header.fields.map((name, i) => name.trim() || `Column ${i + 1}`);
   for (const above of records.slice(0, headerIndex).slice(0, LISTED_SKIPPED_ROWS)) {
     skippedRows.push({ row: above.row, text: firstText(above.fields) });
@@ -386,7 +418,7 @@ async function describeTable(
   }
   const chosen = overrides.header !== undefined || overrides.headerRow !== undefined;
   notes.push(headerNote(header.row, headerIndex, chosen, separatorLine !== null, skippedRows));
-  notes.push(...headerNameNotes(header.fields, headers));
+  for (const note of headerNameNotes(header.fields, headers)) notes.push(note);
   return {
     headerRow: header.row,
     detectedHeaderRow,
@@ -458,25 +490,48 @@ function headerNameNotes(names: readonly string[], headers: readonly string[]): 
   const blank = names.flatMap((name, i) => (name.trim() === '' ? [i + 1] : []));
   if (blank.length > 0) {
     notes.push(
-      `${blank.length === 1 ? 'Column' : 'Columns'} ${blank.join(', ')} ${blank.length === 1 ? 'has' : 'have'} no name in the header row and ${blank.length === 1 ? 'is' : 'are'} shown as "Column ${blank[0]}"${blank.length > 1 ? ' and so on' : ''}.`,
+      `${blank.length === 1 ? 'Column' : 'Columns'} ${listed(blank)} ${blank.length === 1 ? 'has' : 'have'} no name in the header row and ${blank.length === 1 ? 'is' : 'are'} shown as "Column ${blank[0]}"${blank.length > 1 ? ' and so on' : ''}.`,
     );
   }
   const seen = new Map<string, number>();
+  let repeated = 0;
   for (const [i, name] of headers.entries()) {
     const key = name.toLowerCase();
     const earlier = seen.get(key);
-    if (earlier !== undefined) {
+    if (earlier === undefined) seen.set(key, i);
+    else if (++repeated <= LISTED_REPEATED_NAMES) {
       notes.push(
         `The column name "${name}" appears more than once (columns ${earlier + 1} and ${i + 1}).`,
       );
-    } else seen.set(key, i);
+    }
+  }
+  if (repeated > LISTED_REPEATED_NAMES) {
+    notes.push(
+      `${(repeated - LISTED_REPEATED_NAMES).toLocaleString('en-US')} more columns repeat a name used before them.`,
+    );
   }
   return notes;
+}
+
+/** The first numbers of a list, then how many more. */
+function listed(numbers: readonly number[]): string {
+  const shown = numbers.slice(0, LISTED_REPEATED_NAMES).join(', ');
+  const more = numbers.length - LISTED_REPEATED_NAMES;
+  return more > 0 ? `${shown} and ${more.toLocaleString('en-US')} more` : shown;
 }
 
 function firstText(fields: readonly string[]): string {
   const value = (fields.find((f) => f.trim() !== '') ?? '').trim().replace(/\s+/g, ' ');
   return value.length > 60 ? `${value.slice(0, 60)}…` : value;
+}
+
+/** A row wider than MAX_COLUMNS where the column names (or the widest row) should be. */
+function tooManyColumnsError(row: number, columns: number, delimiter: CsvDelimiter): CsvFileError {
+  return new CsvFileError(
+    'too_many_columns',
+    `Row ${row} has ${columns.toLocaleString('en-US')} columns; this importer reads at most ${MAX_COLUMNS.toLocaleString('en-US')} (a contacts file has a few dozen). If the separator is not ${delimiterLabel[delimiter]}, choose the right one; otherwise delete the columns you do not need in your spreadsheet app, save the file as CSV again and choose it.`,
+    { row },
+  );
 }
 
 function emptyFileError(): CsvFileError {

@@ -5,7 +5,7 @@
 import { Buffer, isUtf8 } from 'node:buffer';
 import type { CsvDelimiter, CsvEncoding } from '../../../shared/csv-format';
 import { CSV_DELIMITERS } from '../../../shared/csv-format';
-import { completeUtf8Length } from './chunk-decoder';
+import { completeUtf8Length, utf8SequenceLength } from './chunk-decoder';
 import { CsvFileError } from './csv-file-error';
 import { RecordParser } from './record-parser';
 
@@ -38,24 +38,29 @@ export function rejectSpreadsheet(head: Uint8Array): void {
   }
 }
 
-/** Throws when a sample in an ASCII-compatible encoding holds NUL or many control bytes. */
+/**
+ * Throws when a sample in an ASCII-compatible encoding is mostly binary: more than 1 byte in 20
+ * is a control byte (NUL included), as in compressed data, images or programs (about 1 in 9),
+ * never in text. A few NUL bytes in a text file do not refuse it, wherever they are: the rows
+ * holding them are refused on their row by the reader (`nul_byte`), at the start of the file as
+ * well as after the sample.
+ */
 export function rejectBinary(sample: Uint8Array): void {
   let controls = 0;
   for (let i = 0; i < sample.length; i++) {
     const b = sample[i]!;
-    if (b === 0) {
-      controls = sample.length;
-      break;
-    }
     if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) controls++;
   }
-  if (controls > 0 && controls >= Math.max(1, sample.length / 100)) {
+  if (controls > 0 && controls * BINARY_CONTROL_SHARE >= sample.length) {
     throw new CsvFileError(
       'binary_file',
       'This file is not text (it holds binary data), so it cannot be read as CSV. Choose a CSV file; a spreadsheet must first be exported as CSV.',
     );
   }
 }
+
+/** A sample is binary when at least 1 byte in this many is a control byte. */
+const BINARY_CONTROL_SHARE = 20;
 
 /** Encoding announced by a byte order mark, if any. */
 export function encodingFromBom(head: Uint8Array): CsvEncoding | null {
@@ -84,18 +89,45 @@ export function utf16WithoutBom(head: Uint8Array): CsvEncoding | null {
 const UNDEFINED_IN_WINDOWS_1252 = new Set([0x81, 0x8d, 0x8f, 0x90, 0x9d]);
 
 /**
- * Encoding of a sample without a byte order mark: UTF-8 if it is valid UTF-8 (ASCII is),
- * otherwise a single-byte encoding of an older export.
+ * Encoding of a sample without a byte order mark: UTF-8 if it is valid UTF-8 (ASCII is), or if
+ * its UTF-8 letters outnumber the bytes that are not UTF-8 (a UTF-8 file with a stray byte stays
+ * UTF-8, and that byte is an `invalid_bytes` issue on its row, never mojibake in every other
+ * row); otherwise a single-byte encoding of an older export (no UTF-8 letter at all, or far fewer
+ * than the bytes that are not UTF-8: then the few "letters" are two Windows-1252 characters).
  */
 export function guessEncoding(sample: Uint8Array, wholeFile: boolean): CsvEncoding {
   const end = wholeFile ? sample.length : completeUtf8Length(sample);
-  if (isUtf8(sample.subarray(0, end))) return 'utf-8';
+  const text = sample.subarray(0, end);
+  if (isUtf8(text)) return 'utf-8';
+  const { letters, invalid } = tallyUtf8(text);
+  if (letters > 0 && invalid <= letters) return 'utf-8';
   for (let i = 0; i < sample.length; i++) {
     if (UNDEFINED_IN_WINDOWS_1252.has(sample[i]!)) return 'macintosh';
   }
   // Windows-1252 is what Excel writes on Western systems; it reads ISO-8859-1 text the same way,
   // except for bytes 0x80-0x9F, which are invisible control codes in ISO-8859-1.
   return 'windows-1252';
+}
+
+/** Multi-byte UTF-8 sequences (letters) and bytes that are not UTF-8, in one pass. */
+export function tallyUtf8(bytes: Uint8Array): { letters: number; invalid: number } {
+  let letters = 0;
+  let invalid = 0;
+  for (let i = 0; i < bytes.length;) {
+    if (bytes[i]! < 0x80) {
+      i++;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 1) {
+      letters++;
+      i += length;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { letters, invalid };
 }
 
 /** Excel's first line naming the separator: `sep=;` (sometimes quoted: `"sep=;"`). */

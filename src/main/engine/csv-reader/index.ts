@@ -19,8 +19,12 @@ export {
 export { encodingLabel } from './encoding-labels';
 export {
   DEFAULT_CHUNK_BYTES,
+  MAX_COLUMNS,
+  MAX_FIELDS_PER_ROW,
   MAX_RECORD_BYTES,
+  openCsvFile,
   readCsvBatches,
   readCsvRecords,
+  statRegularFile,
   type ReadCsvOptions,
 } from './read-csv';

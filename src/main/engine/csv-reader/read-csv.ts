@@ -5,13 +5,19 @@
  * memory stays bounded by the chunk size plus one record (at most MAX_RECORD_BYTES).
  */
 import { Buffer } from 'node:buffer';
+import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { CsvDelimiter, CsvEncoding } from '../../../shared/csv-format';
 import { delimiterLabel } from '../../../shared/csv-format';
 import type { RowIssue } from '../../../shared/row-issue';
 import { createChunkDecoder } from './chunk-decoder';
 import type { CsvDetection, CsvRecord } from './csv-detection';
-import { CsvFileError, unreadableFileError } from './csv-file-error';
+import {
+  CsvFileError,
+  nonRegularFileKind,
+  notRegularFileError,
+  unreadableFileError,
+} from './csv-file-error';
 import { encodingLabel } from './encoding-labels';
 import { RecordParser, TEXT_AFTER_CLOSING_QUOTE } from './record-parser';
 import { reportLine, reportLineKind, type ReportLine } from './report-lines';
@@ -22,6 +28,16 @@ import { reportLine, reportLineKind, type ReportLine } from './report-lines';
  * what would make memory grow with the file.
  */
 export const MAX_RECORD_BYTES = 1024 * 1024;
+/**
+ * Most columns a file may have, and most values a row may hold: 2,000. A contacts export has a
+ * few dozen columns (a CRM's full export, a few hundred); a file far wider is read with the wrong
+ * separator or is not a contacts list, and every step after the reader would grow with it. A
+ * wider header is refused with `too_many_columns`; a wider row is a `too_many_fields` error on
+ * its row.
+ */
+export const MAX_COLUMNS = 2000;
+export const MAX_FIELDS_PER_ROW = MAX_COLUMNS;
+
 /**
  * Bytes read per chunk (one batch of records per chunk). 64 KiB measured fastest: decoded text
  * stays small enough for V8's young generation, where larger chunks land in large-object space
@@ -65,11 +81,41 @@ export interface ScanSettings {
 /** Footer-like lines held back at most, waiting to see whether the file ends after them. */
 const MAX_HELD_FOOTER_LINES = 20;
 
+/**
+ * Opens a file to read, refusing at once anything that is not a regular file: a named pipe
+ * (opened without waiting for a writer, so it never hangs), a device such as /dev/zero (endless),
+ * a folder or a socket, each named in the message; a loop of symbolic links says so too.
+ */
 export async function openCsvFile(path: string): Promise<FileHandle> {
+  let handle: FileHandle;
   try {
-    return await open(path, 'r');
+    handle = await open(path, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
   } catch (error) {
     throw unreadableFileError(path, error);
+  }
+  let kind: string | null;
+  try {
+    kind = nonRegularFileKind(await handle.stat());
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw unreadableFileError(path, error);
+  }
+  if (kind !== null) {
+    await handle.close().catch(() => undefined);
+    throw notRegularFileError(path, kind);
+  }
+  return handle;
+}
+
+/** Size and times of a regular file that can be read (anything else: a plain CsvFileError). */
+export async function statRegularFile(path: string): Promise<Stats> {
+  const handle = await openCsvFile(path);
+  try {
+    return await handle.stat();
+  } catch (error) {
+    throw unreadableFileError(path, error);
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }
 
@@ -275,7 +321,13 @@ export async function* scanCsvBatches(
     const textBytes = decoded.byteLength; // bytes `text` stands for
     const invalidAt = decoded.invalidAt; // positions in `text` of characters for invalid bytes
 
-    const parsed = parser.parse(text, eof);
+    const hasNul = text.indexOf('\u0000') !== -1; // NUL bytes: rare, looked for only then
+    // A record ends at a line break or at the end of the file: text without one holds no
+    // complete record. Parsing it anyway with each chunk would make a long line (a 1 MiB header
+    // read 64 KiB at a time) cost its length times its chunks.
+    const noRecordEnd =
+      !eof && textBytes <= maxRecordBytes && text.indexOf('\n') === -1 && text.indexOf('\r') === -1;
+    const parsed = noRecordEnd ? parser.none() : parser.parse(text, eof);
     const { fields: parsedFields, starts, flags } = parsed;
     // Byte offsets: fixed width per UTF-16 code unit (single-byte encodings, UTF-16, and UTF-8
     // text that is all ASCII), or measured record by record (UTF-8 with other characters).
@@ -340,6 +392,10 @@ export async function* scanCsvBatches(
           message: `Row ${recordRow}, column ${columnName(column)} contains bytes that are not valid ${encodingLabel(settings.encoding)} text. The row will not be imported. Choose the file's real encoding (older Excel exports are often Windows-1252) and check the file again.`,
         });
       }
+      if (hasNul) {
+        const column = fields.findIndex((f) => f.includes('\u0000'));
+        if (column !== -1) issues.push(nulByteIssue(recordRow, columnName(column)));
+      }
       const record: CsvRecord = { row: recordRow, offset, fields, issues };
       if (kind === 'footer' && holding) {
         if (held.length < MAX_HELD_FOOTER_LINES) {
@@ -371,7 +427,10 @@ export async function* scanCsvBatches(
     // Records before an unfinished one are still given out; the error comes on the next pull.
     if (batch.length > 0) yield batch;
     if (consumed < text.length && (eof || unfinishedBytes > maxRecordBytes)) {
-      throw unfinishedRecordError(row, parsed.openQuoteColumn, columnName, eof, maxRecordBytes);
+      throw unfinishedRecordError(row, parsed.openQuoteColumn, columnName, eof, maxRecordBytes, {
+        delimiter: settings.delimiter,
+        separators: countOf(text, settings.delimiter, consumed),
+      });
     }
     if (eof) return;
   }
@@ -387,6 +446,15 @@ function checkFieldCount(
   const expected = headers.length;
   const count = fields.length;
   if (count === expected) return;
+  if (count > MAX_FIELDS_PER_ROW) {
+    issues.push({
+      row,
+      severity: 'error',
+      code: 'too_many_fields',
+      message: `Row ${row} has ${count.toLocaleString('en-US')} values; a row may hold at most ${MAX_FIELDS_PER_ROW.toLocaleString('en-US')} (the file has ${expected.toLocaleString('en-US')} columns). The row will not be imported. Check that the separator (${delimiterLabel[delimiter]}) is right, or fix that row in the file.`,
+    });
+    return;
+  }
   if (count < expected) {
     const missing = headers.slice(count);
     const named =
@@ -419,6 +487,20 @@ function checkFieldCount(
   );
 }
 
+/**
+ * A NUL byte (or, in UTF-16, a NUL character) is never text: the row is refused on its row, the
+ * same wherever it is in the file (a file that is mostly binary is refused whole by detection).
+ */
+function nulByteIssue(row: number, column: string): RowIssue {
+  return {
+    row,
+    column,
+    severity: 'error',
+    code: 'nul_byte',
+    message: `Row ${row}, column ${column} contains a NUL character (a zero byte), which is not text: the file may be damaged there. The row will not be imported. Remove that character from the row (or export the file again), then check the file again.`,
+  };
+}
+
 function quoteForMessage(value: string): string {
   const oneLine = value.replace(/\s+/g, ' ');
   return `"${oneLine.length > 40 ? `${oneLine.slice(0, 40)}…` : oneLine}"`;
@@ -430,6 +512,7 @@ function unfinishedRecordError(
   columnName: (i: number) => string,
   eof: boolean,
   maxRecordBytes: number,
+  seen: { delimiter: CsvDelimiter; separators: number },
 ): CsvFileError {
   const limit = formatBytes(maxRecordBytes);
   if (openQuoteColumn >= 0) {
@@ -442,11 +525,26 @@ function unfinishedRecordError(
       { row },
     );
   }
+  if (seen.separators >= MAX_COLUMNS) {
+    // Not one endless value but a row of thousands of columns: said as such.
+    return new CsvFileError(
+      'too_many_columns',
+      `Row ${row} has more than ${MAX_COLUMNS.toLocaleString('en-US')} columns (${(seen.separators + 1).toLocaleString('en-US')} in its first ${limit} alone); this importer reads at most ${MAX_COLUMNS.toLocaleString('en-US')} (a contacts file has a few dozen). If the separator is not ${delimiterLabel[seen.delimiter]}, choose the right one; otherwise delete the columns you do not need in your spreadsheet app, save the file as CSV again and choose it.`,
+      { row },
+    );
+  }
   return new CsvFileError(
     'record_too_long',
     `Row ${row} is longer than ${limit} without a line break. This is not a contact list in CSV form, or its lines are not separated. Export the file again as CSV and check it.`,
     { row },
   );
+}
+
+/** Occurrences of `char` in `text` from `from` on. */
+function countOf(text: string, char: string, from: number): number {
+  let n = 0;
+  for (let at = text.indexOf(char, from); at !== -1; at = text.indexOf(char, at + 1)) n++;
+  return n;
 }
 
 function formatBytes(bytes: number): string {

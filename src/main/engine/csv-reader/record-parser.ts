@@ -58,13 +58,8 @@ export class RecordParser {
     this.delimiterCode = delimiter.charCodeAt(0);
   }
 
-  /**
-   * Parses every complete record of `text`. When `eof` is false, a record that may go on in the
-   * next chunk is left unconsumed. When `eof` is true, everything is consumed unless a quoted
-   * field is still open at the end (then `openQuoteColumn` >= 0).
-   * The result object is reused by the next call.
-   */
-  parse(text: string, eof: boolean): ParsedRecords {
+  /** No record (the text holds no line break yet): the result, emptied. */
+  none(): ParsedRecords {
     const out = this.result;
     out.fields.length = 0;
     out.starts.length = 0;
@@ -72,6 +67,17 @@ export class RecordParser {
     out.flaggedColumns.clear();
     out.consumed = 0;
     out.openQuoteColumn = -1;
+    return out;
+  }
+
+  /**
+   * Parses every complete record of `text`. When `eof` is false, a record that may go on in the
+   * next chunk is left unconsumed. When `eof` is true, everything is consumed unless a quoted
+   * field is still open at the end (then `openQuoteColumn` >= 0).
+   * The result object is reused by the next call.
+   */
+  parse(text: string, eof: boolean): ParsedRecords {
+    const out = this.none();
 
     const len = text.length;
     const delimiter = this.delimiter;

@@ -9,7 +9,7 @@
  * differs (a file copied without its timestamps needs `--restart`, which is the safe choice).
  */
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { openCsvFile } from '../csv-reader';
 import type { FileFingerprint } from './job-record';
 
 const EDGE_BYTES = 1024 * 1024;
@@ -17,12 +17,13 @@ const MIDDLE_BLOCKS = 32;
 const MIDDLE_BLOCK_BYTES = 4096;
 
 export async function fingerprintFile(path: string): Promise<FileFingerprint> {
-  const info = await stat(path);
-  const size = info.size;
-  const hash = createHash('sha256');
-  hash.update(`size:${size};`);
-  const handle = await open(path, 'r');
+  // Opened as the reader opens it: a named pipe or a device is refused at once, never waited on.
+  const handle = await openCsvFile(path);
   try {
+    const info = await handle.stat();
+    const size = info.size;
+    const hash = createHash('sha256');
+    hash.update(`size:${size};`);
     const readAt = async (position: number, length: number): Promise<Buffer> => {
       const len = Math.max(0, Math.min(length, size - position));
       const buffer = Buffer.allocUnsafe(len);
@@ -51,10 +52,10 @@ export async function fingerprintFile(path: string): Promise<FileFingerprint> {
     // Read at once, hashed in order.
     const buffers = await Promise.all(blocks.map(([position, length]) => readAt(position, length)));
     for (const buffer of buffers) hash.update(buffer);
+    return { size, mtimeMs: Math.floor(info.mtimeMs), sampleHash: `sha256:${hash.digest('hex')}` };
   } finally {
     await handle.close();
   }
-  return { size, mtimeMs: Math.floor(info.mtimeMs), sampleHash: `sha256:${hash.digest('hex')}` };
 }
 
 export type FingerprintDifference = 'size' | 'content' | 'mtime';

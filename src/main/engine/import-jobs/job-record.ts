@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ImportMapping } from '../../../shared/column-mapping';
 import { CsvDelimiter, CsvEncoding, CsvFormat } from '../../../shared/csv-format';
+import { JOB_ID_PATTERN } from '../../../shared/job-id';
 
 export const IMPORT_JOB_VERSION = 1 as const;
 
@@ -151,7 +152,7 @@ export type JobProblem = z.infer<typeof JobProblem>;
 
 export const ImportJobRecord = z.object({
   version: z.literal(IMPORT_JOB_VERSION),
-  id: z.string().regex(/^[A-Za-z0-9_-]{6,80}$/),
+  id: z.string().regex(JOB_ID_PATTERN),
   state: ImportJobState,
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -9,9 +9,10 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ImportMapping } from '../../../shared/column-mapping';
+import { isJobId } from '../../../shared/job-id';
 import { readJsonFile, writeJsonFileAtomic } from '../app-settings/json-file';
 import { ImportJobRecord, IMPORT_JOB_VERSION } from './job-record';
 import { isResumableState } from './job-state';
@@ -63,8 +64,12 @@ export class ImportJobStore {
     this.jobsDir = join(stateDir, 'jobs');
   }
 
+  /** The job's files, always inside `<stateDir>/jobs/` (an id like `../../x` is no job). */
   paths(jobId: string): ImportJobPaths {
     const dir = join(this.jobsDir, jobId);
+    if (!isJobId(jobId) || dirname(resolve(dir)) !== resolve(this.jobsDir)) {
+      throw new JobNotFoundError(`There is no import with the id "${jobId.slice(0, 80)}".`);
+    }
     return {
       dir,
       record: join(dir, 'job.json'),
@@ -82,9 +87,6 @@ export class ImportJobStore {
   }
 
   async load(jobId: string): Promise<ImportJobRecord> {
-    if (!/^[A-Za-z0-9_-]{1,80}$/.test(jobId)) {
-      throw new JobNotFoundError(`There is no import with the id "${jobId}".`);
-    }
     const result = await readJsonFile(this.paths(jobId).record, ImportJobRecord);
     if (result.ok) return result.value;
     if (result.problem === 'missing') {

@@ -196,7 +196,7 @@ export class RowDispatcher {
     } catch (error) {
       // A bug must not lose rows: they fail with the reason, and can be imported again.
       planner.settled(group.email, true);
-      const reason = `Unexpected problem while planning this row: ${(error as Error).message}`;
+      const reason = `The app failed while planning this row (${(error as Error).message}), so it was not sent. Import it again; if it fails again, report it.`;
       for (const row of group.rows) {
         void this.record(
           {
@@ -217,16 +217,17 @@ export class RowDispatcher {
     for (const step of planner.overflow()) this.chain(emailOf(step), () => this.send(step));
     const records: Array<Promise<void>> = [];
     if (decision.unchanged.length > 0) {
-      records.push(
-        ...decision.unchanged.map((row) =>
+      // A loop, not push(...): a group may hold more rows than a call may take arguments.
+      for (const row of decision.unchanged) {
+        records.push(
           this.record({ ...rowRecord(row), outcome: 'unchanged', requests: 0 }, row.contact),
-        ),
-      );
+        );
+      }
     }
     if (decision.send) {
       const sent = await this.sendStepRows(decision.send);
       if (!sent) return; // stopped: left for the resume
-      records.push(...sent);
+      for (const record of sent) records.push(record);
     }
     this.whenDurable(group.email, records);
   }
@@ -245,7 +246,7 @@ export class RowDispatcher {
       if (this.stopping) return null;
       outcome = {
         kind: 'failed',
-        reason: `Sending failed unexpectedly: ${(error as Error).message}`,
+        reason: `The app failed while sending this row (${(error as Error).message}). Import it again; if it fails again, report it.`,
         retryable: true,
         requests: 0,
       };
