@@ -120,9 +120,12 @@ export class ChangeLedger {
     return this.table.size;
   }
 
-  /** Entries of an email's second row or later (the emails a re-import may have to hold). */
-  countRepeated(): number {
-    return this.table.countRepeated();
+  /**
+   * Entries of an email's second row or later (the emails a re-import may have to hold), left
+   * out those job `notSeenBy` (a number from `jobNumber`) already saw.
+   */
+  countRepeated(notSeenBy = 0): number {
+    return this.table.countRepeated(notSeenBy);
   }
 
   get bytesUsed(): number {

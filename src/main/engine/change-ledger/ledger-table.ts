@@ -163,12 +163,12 @@ export class LedgerTable {
     this.live -= 1;
   }
 
-  /** Live entries of an email's second row or later. */
-  countRepeated(): number {
+  /** Live entries of an email's second row or later, not seen by job `notSeenBy` (0: any). */
+  countRepeated(notSeenBy = 0): number {
     let count = 0;
     for (const ref of this.refs()) {
       const [view, at] = this.locate(ref);
-      if (view.getUint8(at + 8) > 1) count += 1;
+      if (view.getUint8(at + 8) > 1 && view.getUint16(at + 10, true) !== notSeenBy) count += 1;
     }
     return count;
   }

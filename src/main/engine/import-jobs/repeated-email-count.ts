@@ -27,10 +27,16 @@ export interface RepeatedEmailCountOptions {
 export async function countRepeatedEmails(
   options: RepeatedEmailCountOptions,
 ): Promise<RepeatedEmailCensus | null> {
-  const { job, ledger, signal } = options;
-  if (!ledger || options.sendAll || ledger.countRepeated() === 0) return null;
-  const census = new RepeatedEmailCensus(ledger, job.mapping.emptyCells);
-  const start = { offset: job.layout.dataStartOffset, row: job.layout.dataStartRow };
+  const { ledger, signal } = options;
+  if (!ledger || options.sendAll) return null;
+  // A resumed first import has seen its own repeated emails: only older imports' ones count.
+  const job = ledger.jobNumber(options.job.id, options.job.startedAt ?? options.job.createdAt);
+  if (ledger.countRepeated(job) === 0) return null;
+  const census = new RepeatedEmailCensus(ledger, options.job.mapping.emptyCells);
+  const start = {
+    offset: options.job.layout.dataStartOffset,
+    row: options.job.layout.dataStartRow,
+  };
   try {
     for await (const batch of options.source.read(start, signal)) {
       for (const record of batch) {
