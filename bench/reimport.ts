@@ -90,6 +90,8 @@ async function runCli(crisp: FakeCrisp, file: string, stateDir: string, extra: s
   const before = crisp.requestLog().length;
   const args = [CLI, 'run', file, '--website', crisp.websiteId, '--api-url', crisp.url];
   args.push('--state-dir', stateDir, '--json', '--initial-rate', '500', ...extra);
+  // The bench counts requests; the day's budget (10,000 for a website token) must not stop it.
+  args.push('--daily-budget', '100000000', '--reserve', '0');
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   env.CRISP_IDENTIFIER = crisp.token.identifier;
   env.CRISP_KEY = crisp.token.key;

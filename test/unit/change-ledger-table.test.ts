@@ -58,6 +58,10 @@ describe('LedgerTable', () => {
         }
       }
       expect(table.size).toBe(model.size);
+      const repeated = (notSeenBy: number): number =>
+        [...model.values()].filter((e) => e.occurrence > 1 && e.seenBy !== notSeenBy).length;
+      expect(table.countRepeated()).toBe(repeated(0));
+      expect(table.countRepeated(3)).toBe(repeated(3));
       for (const [h, l, k] of keys) {
         const ref = table.find(h, l, k);
         const expected = model.get(`${h}:${l}:${k}`);
@@ -67,6 +71,10 @@ describe('LedgerTable', () => {
       // Written out sorted (what a save does) and loaded again.
       const bytes = table.sortedBytes();
       expect(bytes.length).toBe(model.size * ENTRY_BYTES);
+      // A save writes the same bytes in chunks.
+      const chunks = [...table.sortedChunks(100)];
+      expect(chunks.every((chunk) => chunk.length <= 100 * ENTRY_BYTES)).toBe(true);
+      expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
       table = new LedgerTable(Uint8Array.from(bytes));
     }
     expect([...table.refs()]).toHaveLength(model.size);

@@ -165,12 +165,17 @@ export class LedgerTable {
 
   /** Live entries of an email's second row or later, not seen by job `notSeenBy` (0: any). */
   countRepeated(notSeenBy = 0): number {
-    let count = 0;
-    for (const ref of this.refs()) {
-      const [view, at] = this.locate(ref);
-      if (view.getUint8(at + 8) > 1 && view.getUint16(at + 10, true) !== notSeenBy) count += 1;
-    }
-    return count;
+    const count = (bytes: Uint8Array, entries: number): number => {
+      let found = 0;
+      for (let at = 0; at < entries * ENTRY_BYTES; at += ENTRY_BYTES) {
+        if (bytes[at + 8]! > 1 && (bytes[at + 9]! & DELETED) === 0) {
+          const seenBy = bytes[at + 10]! | (bytes[at + 11]! << 8);
+          if (seenBy !== notSeenBy) found += 1;
+        }
+      }
+      return found;
+    };
+    return count(this.base, this.baseCount) + count(this.added, this.addedCount);
   }
 
   /** Every live entry's ref, base first, then added (order of addition). */
