@@ -1,6 +1,7 @@
 // The `crisp-import` command line. Each command lives in ./commands and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, jsonErrorLine, wantsJson } from './exit-codes';
+import { terminalText } from './terminal-text';
 import { registerScanCommand } from './commands/scan';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerCredentialsCommand } from './commands/credentials';
@@ -25,7 +26,9 @@ Exit codes:
   0  completed with no failed rows
   1  completed with failed or skipped rows
   2  bad usage or unreadable input
-  3  paused (quota spent, connection problem, or Ctrl-C): run the same command again to resume`,
+  3  paused (quota spent, connection problem, or Ctrl-C): run the same command again to resume
+  4  run: this file was already imported to this website (completed, unchanged since); nothing
+     was sent: add --restart to import it again`,
     );
   registerScanCommand(program);
   registerRunCommand(program);
@@ -49,12 +52,12 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`crisp-import: ${error.message}\n`);
+      process.stderr.write(`crisp-import: ${terminalText(error.message)}\n`);
       if (json) process.stdout.write(jsonErrorLine(error.code, error.message));
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`crisp-import: unexpected problem: ${message}\n`);
+    process.stderr.write(`crisp-import: unexpected problem: ${terminalText(message)}\n`);
     if (json) process.stdout.write(jsonErrorLine('unexpected', `Unexpected problem: ${message}`));
     return EXIT.usage;
   }

@@ -143,6 +143,32 @@ describe('import', () => {
     expect(crisp.listProfiles()).toHaveLength(300);
   });
 
+  it('pauses within seconds while every write fails and the health check answers 200', async () => {
+    crisp.configure({ faults: { serverErrorRate: 1, scope: 'writes' } });
+    const rows = ['email,full_name'];
+    for (let i = 0; i < 200; i++) rows.push(`f${i}@example.com,Failing ${i}`);
+    const file = await chooseFile('failing.csv', rows.join('\n') + '\n');
+    const proposal = valueOf<MappingProposal>(
+      await harness.call('mapping:propose', { fileId: file.fileId }),
+    );
+    const started = valueOf<JobSummary>(
+      await harness.call('import:start', {
+        fileId: file.fileId,
+        mapping: proposal.mapping,
+        connectionId: crisp.websiteId,
+      }),
+    );
+    await waitFor(() => (crisp.requestLog().length >= 12 ? true : undefined));
+    const pausedAt = Date.now();
+    const paused = valueOf<JobSummary>(
+      await harness.call('import:pause', { jobId: started.jobId }),
+    );
+    expect(paused.state).toBe('paused');
+    expect(Date.now() - pausedAt).toBeLessThan(2_500);
+    const last = Math.max(...crisp.requestLog().map((e) => e.at));
+    expect(last - pausedAt).toBeLessThan(1_000);
+  });
+
   it('shows a job a killed app left "running" as interrupted, offers it, and resumes it', async () => {
     const rows = ['email,full_name'];
     for (let i = 0; i < 25; i++) rows.push(`k${i}@example.com,Kept ${i}`);

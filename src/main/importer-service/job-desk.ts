@@ -3,7 +3,7 @@
  * the engine worker, listed from the state folder (shared with the CLI) with the live progress of
  * the ones running now. Publishes progress and state changes; drives the desktop's manners.
  */
-import { copyFile, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -29,6 +29,7 @@ import {
   type ImportJobRecord,
   type ImportJobState,
 } from '../engine/import-jobs';
+import { copyFileAtomic } from '../engine/app-settings/output-file';
 import { detectCsvFormatWholeFile, type DetectOptions } from '../engine/csv-reader';
 import { IpcFailure } from '../ipc/ipc-failure';
 import type { JobRunSettings, WorkerMessage } from './engine-protocol';
@@ -481,7 +482,7 @@ export class JobDesk {
   async copyFailedRows(jobId: string, to: string): Promise<void> {
     const from = await this.failedRowsPath(jobId);
     try {
-      await copyFile(from, to);
+      await copyFileAtomic(from, to);
     } catch (error) {
       throw toIpcFailure(error);
     }

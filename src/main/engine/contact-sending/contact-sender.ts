@@ -282,6 +282,14 @@ export class ContactSender {
     };
   }
 
+  /**
+   * The import is stopping: no retry and no wait from now on; a send that would need one
+   * rejects with SenderClosedError (see RequestSender.stopNewAttempts).
+   */
+  stopNewAttempts(): void {
+    this.requests.stopNewAttempts();
+  }
+
   /** Stops: requests in flight are cancelled and pending sends reject with SenderClosedError. */
   close(): void {
     if (this.requests.closed) return;
