@@ -1,6 +1,7 @@
 // The `crisp-import` command line. Each command lives in ./commands and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, jsonErrorLine, wantsJson } from './exit-codes';
+import { describeFailure } from './plain-failure';
 import { terminalText } from './terminal-text';
 import { registerScanCommand } from './commands/scan';
 import { registerSandboxCommand } from './commands/sandbox';
@@ -56,10 +57,12 @@ export async function main(argv: string[]): Promise<number> {
       if (json) process.stdout.write(jsonErrorLine(error.code, error.message));
       return error.exitCode;
     }
-    const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`crisp-import: unexpected problem: ${terminalText(message)}\n`);
-    if (json) process.stdout.write(jsonErrorLine('unexpected', `Unexpected problem: ${message}`));
-    return EXIT.usage;
+    // Anything else in plain words too (plain-failure.ts): a full disk, a state folder that is
+    // a file, an engine error with its own message.
+    const failure = describeFailure(error);
+    process.stderr.write(`crisp-import: ${terminalText(failure.message)}\n`);
+    if (json) process.stdout.write(jsonErrorLine(failure.code, failure.message));
+    return failure.exitCode;
   }
 }
 

@@ -1,7 +1,7 @@
 // An import through the real handler layer: the job runs in the engine worker against a fake
 // Crisp over loopback; progress and state changes are pushed; the report and failed rows file
 // are there at the end; a paused import resumes and finishes with every contact correct.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
@@ -105,6 +105,22 @@ describe('import', () => {
     valueOf(await harness.call('report:saveFailedRows', { jobId: started.jobId }));
     const failed = await readFile(to, 'utf8');
     expect(failed).toContain('broken-email');
+
+    // A report gone missing (a crash of an older version, files deleted) is written again when
+    // the job is opened, nothing sent.
+    const paths = new ImportJobStore(harness.stateDir).paths(started.jobId);
+    await rm(paths.failedRows);
+    await rm(paths.summary);
+    const sent = crisp.requestLog().length;
+    const again = join(harness.stateDir, 'failed-again.csv');
+    harness.saveAnswers.push(again);
+    valueOf(await harness.call('report:saveFailedRows', { jobId: started.jobId }));
+    expect(await readFile(again, 'utf8')).toContain('broken-email');
+    expect(JSON.parse(await readFile(paths.summary, 'utf8'))).toMatchObject({
+      state: 'completed',
+      failedRowsFile: paths.failedRows,
+    });
+    expect(crisp.requestLog().length).toBe(sent);
 
     const state = valueOf<{ jobs: JobSummary[]; resumableJobIds: string[] }>(
       await harness.call('app:state'),

@@ -3,6 +3,7 @@
 // temporary name a writer used to choose, or at the target itself, is never followed, so the
 // file it points to is never written. Append-only files (the log, the journal) refuse a symlink.
 import { lstat, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,6 +98,23 @@ describe.skipIf(skipOnWindows)('planted symlinks are never followed', () => {
     await second.discard();
     await first.commit();
     expect(await readdir(dir)).toEqual(['report.csv', 'victim.txt']);
+  });
+
+  it('a target that is a pipe, or a link to one, is refused, never replaced by a file', async () => {
+    // (Renaming over /dev/stdout or /dev/full would replace the device itself when run as root.)
+    const fifo = join(dir, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    const link = join(dir, 'link-to-pipe');
+    await symlink(fifo, link);
+    for (const target of [fifo, link]) {
+      await expect(IssuesCsvWriter.create(target)).rejects.toThrow(
+        /cannot be created: it is a pipe \(FIFO\), not a plain file: choose a file name in a folder/,
+      );
+      await expect(writeJsonFileAtomic(target, {})).rejects.toThrow(/not a plain file/);
+    }
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+    expect((await readdir(dir)).sort()).toEqual(['link-to-pipe', 'pipe', 'victim.txt']);
   });
 
   it('the log and the journal are not written through a symlink', async () => {

@@ -1,6 +1,6 @@
 // A file that changes while it is imported (300 rows appended while `crisp-import run` sends it
 // to a slow fake Crisp) is refused as a changed file is refused at resume: the run stops, says so
-// plainly, and loses nothing it already sent; --restart then imports the file as it is now.
+// plainly, and loses nothing it already sent. (--restart on a changed file: cli-run.)
 import { appendFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ function rows(from: number, count: number): string {
 }
 
 describe('a file that changes during a run', () => {
-  it('stops the run with file_changed, keeps what was sent, and --restart sends the new rows', async () => {
+  it('stops the run with file_changed and keeps what was sent', async () => {
     const file = join(dir, 'growing.csv');
     await writeFile(file, 'email,full_name\n' + rows(0, 150));
     const stateDir = join(dir, 'state');
@@ -81,11 +81,5 @@ describe('a file that changes during a run', () => {
 
     // Run again, it is refused as at any resume of a changed file (cli-run tests that refusal).
     await expect(assertJobFileUnchanged(job!)).rejects.toThrow(/changed since import/);
-
-    crisp.configure({ faults: { slowRate: 0 } });
-    const restarted = await spawnCli([...args, '--restart'], crisp).done;
-    expect(restarted.code, restarted.stderr).toBe(0);
-    expect(JSON.parse(restarted.stdout)).toMatchObject({ state: 'completed', rows: 450 });
-    expect(crisp.listProfiles()).toHaveLength(450);
-  }, 30_000);
+  }, 15_000);
 });

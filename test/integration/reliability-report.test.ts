@@ -182,6 +182,18 @@ describe('what a kill -9 at the end of a run leaves, and the same command run ag
     );
     expect(writes()).toBe(sent);
 
+    // Opening the job (jobs show) writes a missing report again too.
+    await rm(paths.failedRows);
+    await rm(paths.summary);
+    const show = await spawnCli(['jobs', 'show', job.id, '--state-dir', stateDir, '--json'], null)
+      .done;
+    expect(show.code, show.stderr).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      summaryFile: paths.summary,
+      failedRowsFile: paths.failedRows,
+    });
+    expect(await readFile(paths.failedRows, 'utf8')).toContain('not-an-email');
+
     // --restart imports the file again as a new job; the completed one stays as it was.
     const restarted = await spawnCli([...args, '--restart', '--json'], crisp).done;
     expect(restarted.code, restarted.stderr).toBe(1);

@@ -95,7 +95,7 @@ describe('a server that echoes the Authorization header', () => {
         connection: { apiUrl: crisp.url, websiteId: crisp.websiteId, ...crisp.token },
         lookups: 'single',
         retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
-        network: { outageAfterRequests: 1_000 },
+        network: { outageAfterRequests: 1_000, firstCheckMs: 50 },
       }),
     }).run();
     expect(done).toMatchObject({ state: 'completed', counters: { failed: 2, skipped: 1 } });

@@ -7,9 +7,12 @@ import { readJsonFile } from '../../main/engine/app-settings/json-file';
 import { resolveStateDir } from '../../main/engine/app-settings/state-dir';
 import { describeDayPlan } from '../../shared/day-plan';
 import {
+  completeJobOutputs,
+  createEngineParts,
   describeJobState,
   estimateSavedJob,
   ImportJobStore,
+  isFinishedJobState,
   isResumableState,
   JobNotFoundError,
   UnreadableJobError,
@@ -154,6 +157,14 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     throw error;
   }
   const paths = store.paths(job.id);
+  if (isFinishedJobState(job.state)) {
+    // A finished job's report is written again if it is missing (nothing is sent).
+    await completeJobOutputs(
+      store,
+      job,
+      createEngineParts({ stateDir: store.stateDir, connection: null }),
+    ).catch(() => undefined);
+  }
   const eta = await estimateSavedJob(store.stateDir, job);
   const summary = await readJsonFile(
     paths.summary,

@@ -18,6 +18,7 @@ import { validateMapping } from '../../shared/contact-rules';
 import {
   ImportJobStore,
   cancelImportJob,
+  completeJobOutputs,
   createEngineParts,
   createImportJob,
   estimateJobEta,
@@ -261,6 +262,7 @@ export class JobDesk {
     const record = await this.load(jobId);
     const job = this.summary(record);
     const finished = isFinishedJobState(record.state) && !this.live.has(jobId);
+    if (finished && !this.reports.has(jobId)) await this.completeOutputs(record);
     return {
       job,
       mapping: record.mapping,
@@ -466,11 +468,35 @@ export class JobDesk {
     });
   }
 
+  /**
+   * A finished job opened here gets whatever of its report is missing (left so by a crash of an
+   * older version, or deleted): summary.json and failed-rows.csv are written again from the
+   * journal and the file, nothing is sent (completeJobOutputs). Best effort.
+   */
+  private async completeOutputs(record: ImportJobRecord): Promise<void> {
+    await completeJobOutputs(
+      this.store,
+      record,
+      createEngineParts({ stateDir: this.options.stateDir, connection: null }),
+    ).catch(() => undefined);
+  }
+
   async failedRowsPath(jobId: string): Promise<string> {
     const path = this.store.paths(jobId).failedRows;
     try {
       await stat(path);
     } catch {
+      const record = await this.load(jobId);
+      if (isFinishedJobState(record.state) && !this.live.has(jobId)) {
+        await this.completeOutputs(record);
+        if (
+          await stat(path).then(
+            () => true,
+            () => false,
+          )
+        )
+          return path;
+      }
       throw new IpcFailure(
         'not_found',
         'This import has no failed rows file (no row failed or was skipped, or it is still running).',

@@ -323,7 +323,7 @@ export function compileContactMapper(
       }
       if (value === '') {
         if (clearEmpty && (column.step === Step.Data || column.step === Step.DateData)) {
-          if (!(column.key in data) && !clearedDataKeys.includes(column.key)) {
+          if (!Object.hasOwn(data, column.key) && !clearedDataKeys.includes(column.key)) {
             clearedDataKeys.push(column.key);
           }
         }
@@ -493,7 +493,7 @@ export function compileContactMapper(
           break;
         }
         case Step.DateData: {
-          if (column.key in data) break;
+          if (Object.hasOwn(data, column.key)) break;
           const reading = parseImportDate(value, column.dateFormat);
           if (reading.ok) data[column.key] = reading.iso;
           else if (reading.reason === 'format_needed') {
@@ -506,7 +506,7 @@ export function compileContactMapper(
           break;
         }
         case Step.Data: {
-          if (column.key in data) break;
+          if (Object.hasOwn(data, column.key)) break;
           if (column.valueType === 'auto') {
             const typed = autoDataValue(value);
             data[column.key] =

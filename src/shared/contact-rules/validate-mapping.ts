@@ -8,7 +8,7 @@ import { crispFieldInfo } from '../crisp-fields';
 import type { ImportMapping } from '../column-mapping';
 import type { IssueSeverity } from '../row-issue';
 import { resolveColumns } from './column-resolution';
-import { checkDataKey, sentDataKey } from './data-key';
+import { checkDataKey, isReservedDataKey, sentDataKey } from './data-key';
 import { MULTI_COLUMN_FIELDS } from './propose-mapping';
 
 export type MappingIssueCode =
@@ -48,11 +48,14 @@ function fixedUpDataColumn(column: string, key: string): MappingIssue | null {
   if (named === undefined || named === key || named.toLowerCase() === key) return null;
   const check = checkDataKey(named);
   if (check.ok && check.suggestion === undefined) return null; // the person chose another key
+  const reserved = isReservedDataKey(sentDataKey(named));
   return {
     column,
     code: 'data_key_fixed',
     severity: 'warning',
-    message: `The column “${column}” is imported as custom data “${key}”: Crisp takes only lower-case letters, digits, _ and - in custom data keys, so “${named}” cannot be used as it is.`,
+    message: reserved
+      ? `The column “${column}” is imported as custom data “${key}”: “${named}” is a reserved name that cannot be a custom data key.`
+      : `The column “${column}” is imported as custom data “${key}”: Crisp takes only lower-case letters, digits, _ and - in custom data keys, so “${named}” cannot be used as it is.`,
   };
 }
 

@@ -8,6 +8,9 @@
  * - the file is flushed (fsync), then renamed over the target. A rename replaces a symlink at the
  *   target itself, never the file it points to, and a crash or a full disk leaves the previous
  *   file whole: never half a file under the target's name;
+ * - a target that is not a plain file (a device such as /dev/full or /dev/stdout, a FIFO, a
+ *   folder, or a link to one of these) is refused with `OutputTargetError`: renaming over it
+ *   would replace the device or the pipe with a file;
  * - on failure the temporary file is removed; one left by a killed process is removed by
  *   `removeStrayTemporaryFiles` (the pid in its name is no longer running).
  *
@@ -16,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** O_NOFOLLOW where the system has it (not on Windows, where links need rights to create). */
@@ -39,6 +42,40 @@ export interface OutputFileOptions {
   mode?: number;
   /** Create the target's folder when missing (default true). */
   createFolder?: boolean;
+}
+
+/** The target of a write is something that must not be replaced by a file. */
+export class OutputTargetError extends Error {
+  readonly code = 'output_not_a_file';
+  constructor(
+    readonly target: string,
+    readonly what: string,
+  ) {
+    super(`${target} is ${what}, not a plain file: choose a file name in a folder.`);
+  }
+}
+
+/** What sits at `target` when it is neither missing, a plain file, nor a link to one. */
+async function notAPlainFile(target: string): Promise<string | null> {
+  let info;
+  try {
+    info = await lstat(target);
+  } catch {
+    return null; // nothing there yet (or a folder we cannot look into: the open will say)
+  }
+  if (info.isSymbolicLink()) {
+    try {
+      info = await stat(target);
+    } catch {
+      return null; // a dangling link: replaced, never followed
+    }
+  }
+  if (info.isFile()) return null;
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a pipe (FIFO)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a file';
 }
 
 /** A temporary file beside `target`, created exclusively; its name is new each time. */
@@ -78,6 +115,8 @@ export class OutputFileWriter {
 
   static async open(target: string, options: OutputFileOptions = {}): Promise<OutputFileWriter> {
     if (options.createFolder !== false) await mkdir(dirname(target), { recursive: true });
+    const what = await notAPlainFile(target);
+    if (what) throw new OutputTargetError(target, what);
     const { path, handle } = await createTemporaryBeside(target, options.mode ?? 0o600);
     return new OutputFileWriter(target, path, handle);
   }

@@ -43,7 +43,7 @@ function mergeTwo(earlier: ContactProfile, later: ContactProfile): ContactProfil
     if (!clearedLater.has(key)) data[key] = value;
   for (const [key, value] of Object.entries(later.data)) data[key] = value;
   const cleared = [...new Set([...earlier.clearedDataKeys, ...later.clearedDataKeys])].filter(
-    (key) => !(key in data),
+    (key) => !Object.hasOwn(data, key),
   );
   const merged: ContactProfile = {
     email: later.email,

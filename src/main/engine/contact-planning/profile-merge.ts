@@ -102,7 +102,7 @@ export function dataUpdate(
 ): Record<string, string | number | boolean> | null {
   const data: Record<string, string | number | boolean> = { ...contact.data };
   if (!profileIsNew && emptyCells === 'clear') {
-    for (const key of contact.clearedDataKeys) if (!(key in data)) data[key] = '';
+    for (const key of contact.clearedDataKeys) if (!Object.hasOwn(data, key)) data[key] = '';
   }
   return Object.keys(data).length > 0 ? data : null;
 }

@@ -6,7 +6,7 @@
  * so a cancelled scan never leaves half a file under the chosen name.
  */
 import type { RowIssue } from '../../../shared/row-issue';
-import { OutputFileWriter } from '../app-settings/output-file';
+import { OutputFileWriter, OutputTargetError } from '../app-settings/output-file';
 import { formatCsvLine } from '../import-jobs/job-outputs';
 
 export const ISSUES_CSV_COLUMNS = ['row', 'column', 'severity', 'code', 'message'] as const;
@@ -132,6 +132,9 @@ export class IssuesCsvWriter implements IssueSink {
 }
 
 function plainReason(error: unknown): string {
+  if (error instanceof OutputTargetError) {
+    return `it is ${error.what}, not a plain file: choose a file name in a folder`;
+  }
   switch ((error as { code?: unknown } | null)?.code) {
     case 'ENOENT':
       return 'its folder does not exist';

@@ -569,7 +569,7 @@ export class ContactSender {
     const text = error instanceof Error ? error.message : String(error);
     return {
       kind: 'failed',
-      reason: `Unexpected problem while sending: ${text}`,
+      reason: `This contact could not be sent (a bug in crisp-import: ${text}). Import the row again from the failed rows file; if it fails again, report it.`,
       retryable: true,
       requests: attempt.requests,
     };

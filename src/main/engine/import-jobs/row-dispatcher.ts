@@ -196,7 +196,7 @@ export class RowDispatcher {
     } catch (error) {
       // A bug must not lose rows: they fail with the reason, and can be imported again.
       planner.settled(group.email, true);
-      const reason = `Unexpected problem while planning this row: ${(error as Error).message}`;
+      const reason = `crisp-import could not work out what to send for this row (a bug: ${(error as Error).message}). Import the row again from the failed rows file; if it fails again, report it.`;
       for (const row of group.rows) {
         void this.record(
           {
@@ -245,7 +245,7 @@ export class RowDispatcher {
       if (this.stopping) return null;
       outcome = {
         kind: 'failed',
-        reason: `Sending failed unexpectedly: ${(error as Error).message}`,
+        reason: `This row could not be sent (a bug in crisp-import: ${(error as Error).message}). Import it again from the failed rows file; if it fails again, report it.`,
         retryable: true,
         requests: 0,
       };
