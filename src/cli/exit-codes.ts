@@ -1,3 +1,5 @@
+import { redactSecrets } from '../main/engine/crisp-client/secret-redaction';
+
 /** Exit codes of `crisp-import`: a public contract that users' scripts depend on. */
 export const EXIT = {
   /** Completed with no failed rows. */
@@ -8,6 +10,11 @@ export const EXIT = {
   usage: 2,
   /** Paused (quota, connection, Ctrl-C): run the same command again to resume. */
   paused: 3,
+  /**
+   * `run`: the same import (same file, unchanged, same website and mapping) already completed;
+   * nothing was sent. `--restart` imports the file again as a new job.
+   */
+  alreadyFinished: 4,
 } as const;
 
 /**
@@ -37,5 +44,5 @@ export function wantsJson(argv: readonly string[]): boolean {
 
 /** The one JSON line printed on stdout for an error with `--json`. */
 export function jsonErrorLine(code: string, message: string): string {
-  return `${JSON.stringify({ error: { code, message } })}\n`;
+  return `${JSON.stringify({ error: { code, message: redactSecrets(message) } })}\n`;
 }

@@ -1,7 +1,8 @@
 // The `crisp-import` command line. Each command lives in ./commands and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT, jsonErrorLine, wantsJson } from './exit-codes';
-import { plainFailure } from './plain-failure';
+import { describeFailure } from './plain-failure';
+import { terminalText } from './terminal-text';
 import { registerScanCommand } from './commands/scan';
 import { registerSandboxCommand } from './commands/sandbox';
 import { registerCredentialsCommand } from './commands/credentials';
@@ -26,7 +27,9 @@ Exit codes:
   0  completed with no failed rows
   1  completed with failed or skipped rows
   2  bad usage or unreadable input
-  3  paused (quota spent, connection problem, or Ctrl-C): run the same command again to resume`,
+  3  paused (quota spent, connection problem, or Ctrl-C): run the same command again to resume
+  4  run: this file was already imported to this website (completed, unchanged since); nothing
+     was sent: add --restart to import it again`,
     );
   registerScanCommand(program);
   registerRunCommand(program);
@@ -50,14 +53,16 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.usage;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`crisp-import: ${error.message}\n`);
+      process.stderr.write(`crisp-import: ${terminalText(error.message)}\n`);
       if (json) process.stdout.write(jsonErrorLine(error.code, error.message));
       return error.exitCode;
     }
-    const failure = plainFailure(error);
-    process.stderr.write(`crisp-import: ${failure.message}\n`);
+    // Anything else in plain words too (plain-failure.ts): a full disk, a state folder that is
+    // a file, an engine error with its own message.
+    const failure = describeFailure(error);
+    process.stderr.write(`crisp-import: ${terminalText(failure.message)}\n`);
     if (json) process.stdout.write(jsonErrorLine(failure.code, failure.message));
-    return EXIT.usage;
+    return failure.exitCode;
   }
 }
 

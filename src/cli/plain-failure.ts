@@ -1,62 +1,121 @@
-/**
- * A failure no command turned into a CliError, said plainly: what happened and what to do, with
- * a stable code. Known system failures (a full disk, a permission, a file gone) get their own
- * sentence; anything else is still one plain sentence that says nothing more was sent and how to
- * carry on, never a bare "unexpected problem" or a stack trace.
- */
+// What the person reads when a command stops on an error that no command turned into a CliError:
+// a file system error (a state folder that is a file, a full disk, a folder this user may not
+// write), an engine error that carries its own plain message and code (the journal, a job, the
+// keychain), or, last, a bug, said as such. Never "unexpected problem: ENOTDIR: scandir …".
+import { EXIT } from './exit-codes';
+
 export interface PlainFailure {
-  /** Stable JSON code (a public contract): `disk_full`, `not_permitted`, `file_unreadable`, `unexpected`. */
+  /** Stable code for `--json` (a public contract). */
   code: string;
   message: string;
+  exitCode: number;
 }
 
-const CARRY_ON = 'run the same command again: an import carries on from where it stopped.';
+/** Errors of the engine whose message is already written for people, by their `code`. */
+const ENGINE_CODES = new Set([
+  'job_not_found',
+  'job_unreadable',
+  'job_state',
+  'journal_write_failed',
+  'file_changed',
+  'output_not_a_file',
+]);
 
-export function plainFailure(error: unknown): PlainFailure {
-  const errno = (error as { code?: unknown } | null)?.code;
-  const path = (error as { path?: unknown } | null)?.path;
-  const where = typeof path === 'string' ? ` (${path})` : '';
-  switch (errno) {
+/** A Node system error: `code` such as ENOSPC, maybe the path it concerns. */
+interface SystemError {
+  code: string;
+  path?: string;
+  dest?: string;
+  syscall?: string;
+}
+
+function isSystemError(error: unknown): error is Error & SystemError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && /^E[A-Z0-9]+$/.test(code);
+}
+
+/** The sentence for a file system error, with what to do next; null for other errors. */
+function describeSystemError(error: SystemError): { code: string; message: string } | null {
+  const path = error.path ?? error.dest;
+  const where = path ? ` ${path}` : '';
+  const again = 'then run the same command again: nothing already sent is lost.';
+  switch (error.code) {
     case 'ENOSPC':
     case 'EDQUOT':
       return {
         code: 'disk_full',
-        message: `The disk is full${where}. Free some space, then ${CARRY_ON}`,
+        message: `The disk is full: crisp-import could not write${where}. Free some space, ${again}`,
       };
     case 'EACCES':
     case 'EPERM':
+      return {
+        code: 'not_allowed',
+        message: `Your user is not allowed to ${error.syscall === 'open' || error.syscall === 'scandir' ? 'open' : 'change'}${where}. Check its permissions (or choose another --state-dir), ${again}`,
+      };
     case 'EROFS':
       return {
-        code: 'not_permitted',
-        message: `crisp-import is not allowed to write or read a file it needs${where}. Check the folder's permissions (or choose another with --state-dir), then ${CARRY_ON}`,
+        code: 'not_allowed',
+        message: `${path ?? 'This place'} is on a read-only disk. Choose a folder you can write to (--state-dir), ${again}`,
+      };
+    case 'ENOTDIR':
+      return {
+        code: 'path_invalid',
+        message: `A part of the path${where} is a file, not a folder. Choose a folder (for instance another --state-dir), ${again}`,
+      };
+    case 'EISDIR':
+      return {
+        code: 'path_invalid',
+        message: `${path ?? 'The path'} is a folder where a file was expected. Choose a file, ${again}`,
       };
     case 'ENOENT':
-    case 'EISDIR':
-    case 'ENOTDIR':
+      return {
+        code: 'path_invalid',
+        message: `${path ?? 'A file or folder'} does not exist (it was moved or deleted). Put it back or choose another path, ${again}`,
+      };
     case 'ELOOP':
       return {
-        code: 'file_unreadable',
-        message: `A file or folder crisp-import needs is missing or is not what it should be${where}. Check the path, then ${CARRY_ON}`,
+        code: 'path_invalid',
+        message: `The path${where} is a loop of links. Choose another path, ${again}`,
+      };
+    case 'ENAMETOOLONG':
+      return {
+        code: 'path_invalid',
+        message: `The path${where} is too long for this system. Choose a shorter one, ${again}`,
       };
     case 'EMFILE':
     case 'ENFILE':
-    case 'ENOMEM':
       return {
-        code: 'unexpected',
-        message: `The computer ran short of resources (${String(errno)}). Close other programs, then ${CARRY_ON}`,
+        code: 'too_many_files',
+        message: `The system has too many files open to go on. Close some programs, ${again}`,
+      };
+    case 'EIO':
+      return {
+        code: 'disk_error',
+        message: `The disk reported a read or write error${path ? ` on ${path}` : ''}. Check the disk, ${again}`,
       };
     default:
-      break;
+      return null;
   }
-  if (error instanceof RangeError) {
-    return {
-      code: 'unexpected',
-      message: `crisp-import could not hold part of this file in memory (${error.message}). Nothing more was sent. Check the file for an enormous row or value, then ${CARRY_ON}`,
-    };
+}
+
+/** The plain words and code for an error no command turned into a CliError. */
+export function describeFailure(error: unknown): PlainFailure {
+  if (isSystemError(error)) {
+    const said = describeSystemError(error);
+    if (said) return { ...said, exitCode: EXIT.usage };
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'string' && ENGINE_CODES.has(code)) {
+    return { code, message: error.message, exitCode: EXIT.usage };
   }
   const detail = error instanceof Error ? error.message : String(error);
   return {
+    // `unexpected` stays the code of what crisp-import cannot explain (a public contract).
     code: 'unexpected',
-    message: `crisp-import stopped because of a fault of its own (${detail}). Nothing more was sent; ${CARRY_ON} If it happens again, report it with this message.`,
+    message:
+      `crisp-import stopped on a problem it has no explanation for (a bug: ${detail}). ` +
+      'Nothing already sent is lost: run the same command again to continue. If it happens again, ' +
+      'report it with the command and the import’s log (crisp-import jobs show <id> names it).',
+    exitCode: EXIT.usage,
   };
 }

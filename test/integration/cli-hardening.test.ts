@@ -118,7 +118,7 @@ describe('wide files', () => {
 });
 
 describe('NUL bytes and custom data keys, sent to the fake Crisp', () => {
-  it('never sends a row with a NUL after 64 KiB, and imports constructor, toString, __proto__ keys', async () => {
+  it('never sends a row with a NUL after 64 KiB, and sends constructor, toString, __proto__ values under fixed-up keys', async () => {
     crisp = await startFakeCrisp({});
     // 72 KiB of blank rows (skipped, never sent) put the NUL past the 64 KiB sample.
     const blankRows = Array.from({ length: 12_000 }, () => ',,,,,').join('\n');
@@ -145,9 +145,9 @@ describe('NUL bytes and custom data keys, sent to the fake Crisp', () => {
     expect(result.skippedByCode).toEqual({ nul_byte: 1 });
     expect(crisp.getProfile('nul@example.com')).toBeUndefined();
     expect(crisp.getProfile('last@example.com')).toBeDefined();
-    // Every key reached Crisp: `constructor` as it is, the others under the key the scan shows.
+    // Every value reached Crisp, under the key the scan shows.
     expect(crisp.getProfile('keys@example.com')?.data).toEqual({
-      constructor: 'c1',
+      constructor_field: 'c1',
       to_string: 't1',
       proto: 'p1',
       has_own_property: 'h1',
@@ -164,10 +164,8 @@ describe('failures said plainly', () => {
     expect(outcome.code).toBe(2);
     expectPlain(outcome);
     expect(errorOf(outcome)).toEqual({
-      code: 'file_unreadable',
-      message: expect.stringMatching(
-        /missing or is not what it should be \(.*state-file.*\)\. Check the path/,
-      ),
+      code: 'path_invalid',
+      message: expect.stringMatching(/state-file.* is a file, not a folder\. Choose a folder/),
     });
   });
 });

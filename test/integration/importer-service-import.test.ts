@@ -1,7 +1,7 @@
 // An import through the real handler layer: the job runs in the engine worker against a fake
 // Crisp over loopback; progress and state changes are pushed; the report and failed rows file
 // are there at the end; a paused import resumes and finishes with every contact correct.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
@@ -106,6 +106,22 @@ describe('import', () => {
     const failed = await readFile(to, 'utf8');
     expect(failed).toContain('broken-email');
 
+    // A report gone missing (a crash of an older version, files deleted) is written again when
+    // the job is opened, nothing sent.
+    const paths = new ImportJobStore(harness.stateDir).paths(started.jobId);
+    await rm(paths.failedRows);
+    await rm(paths.summary);
+    const sent = crisp.requestLog().length;
+    const again = join(harness.stateDir, 'failed-again.csv');
+    harness.saveAnswers.push(again);
+    valueOf(await harness.call('report:saveFailedRows', { jobId: started.jobId }));
+    expect(await readFile(again, 'utf8')).toContain('broken-email');
+    expect(JSON.parse(await readFile(paths.summary, 'utf8'))).toMatchObject({
+      state: 'completed',
+      failedRowsFile: paths.failedRows,
+    });
+    expect(crisp.requestLog().length).toBe(sent);
+
     const state = valueOf<{ jobs: JobSummary[]; resumableJobIds: string[] }>(
       await harness.call('app:state'),
     );
@@ -141,6 +157,32 @@ describe('import', () => {
     const done = await waitFor(() => finalState(started.jobId));
     expect(done.job.counters.created + done.job.counters.updated).toBe(300);
     expect(crisp.listProfiles()).toHaveLength(300);
+  });
+
+  it('pauses within seconds while every write fails and the health check answers 200', async () => {
+    crisp.configure({ faults: { serverErrorRate: 1, scope: 'writes' } });
+    const rows = ['email,full_name'];
+    for (let i = 0; i < 200; i++) rows.push(`f${i}@example.com,Failing ${i}`);
+    const file = await chooseFile('failing.csv', rows.join('\n') + '\n');
+    const proposal = valueOf<MappingProposal>(
+      await harness.call('mapping:propose', { fileId: file.fileId }),
+    );
+    const started = valueOf<JobSummary>(
+      await harness.call('import:start', {
+        fileId: file.fileId,
+        mapping: proposal.mapping,
+        connectionId: crisp.websiteId,
+      }),
+    );
+    await waitFor(() => (crisp.requestLog().length >= 12 ? true : undefined));
+    const pausedAt = Date.now();
+    const paused = valueOf<JobSummary>(
+      await harness.call('import:pause', { jobId: started.jobId }),
+    );
+    expect(paused.state).toBe('paused');
+    expect(Date.now() - pausedAt).toBeLessThan(2_500);
+    const last = Math.max(...crisp.requestLog().map((e) => e.at));
+    expect(last - pausedAt).toBeLessThan(1_000);
   });
 
   it('shows a job a killed app left "running" as interrupted, offers it, and resumes it', async () => {

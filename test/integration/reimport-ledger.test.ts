@@ -29,7 +29,7 @@ afterEach(async () => {
 interface Website {
   crisp: FakeCrisp;
   stateDir: string;
-  /** Imports `file` (a new job each time: the earlier ones are completed), as JSON. */
+  /** Imports `file` as a new job each time (--restart: the earlier ones are completed), as JSON. */
   run(file: string, extra?: string[]): Promise<{ out: Record<string, unknown>; requests: number }>;
 }
 
@@ -45,7 +45,16 @@ async function website(seed: ProfileSeed[] = []): Promise<Website> {
       const before = crisp.requestLog().length;
       const args = ['run', file, '--website', crisp.websiteId, '--api-url', crisp.url];
       const result = await spawnCli(
-        [...args, '--state-dir', stateDir, '--json', '--initial-rate', '500', ...extra],
+        [
+          ...args,
+          '--state-dir',
+          stateDir,
+          '--json',
+          '--initial-rate',
+          '500',
+          '--restart',
+          ...extra,
+        ],
         crisp,
       ).done;
       expect([0, 1], result.stderr).toContain(result.code);

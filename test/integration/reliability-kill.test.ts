@@ -112,6 +112,7 @@ async function killAndResume(
       break;
     }
   }
+  // (Run again once the import completed, the same command would send nothing and exit 4.)
   const last = finished ?? (await spawnCli(runArgs(crisp, stateDir, extra, contacts), crisp).done);
   expect(last.code, last.stderr).toBe(1); // completed, with the broken-email rows skipped
   const out = JSON.parse(last.stdout);
@@ -157,17 +158,18 @@ describe('kill -9 and resume', () => {
         expect(resumedAtRows[i]!).toBeGreaterThanOrEqual(resumedAtRows[i - 1]!);
       }
       // What the killed runs wrote is remembered (the journals are the change ledger's log):
-      // importing the same file again, itself killed twice on the way, sends nothing.
+      // importing the same file again (--restart: the same command on a completed import sends
+      // nothing by itself), itself killed twice on the way, sends nothing.
       const stateDir = join(dir, 'kill-state');
       const before = crisp.requestLog().length;
       const random = seededRandom(303);
       for (let kill = 0; kill < 2; kill++) {
-        const run = spawnCli(runArgs(crisp, stateDir), crisp);
+        const run = spawnCli(runArgs(crisp, stateDir, ['--restart']), crisp);
         const timer = setTimeout(() => run.child.kill('SIGKILL'), 300 + random() * 900);
         await run.done;
         clearTimeout(timer);
       }
-      const again = await spawnCli(runArgs(crisp, stateDir), crisp).done;
+      const again = await spawnCli(runArgs(crisp, stateDir, ['--restart']), crisp).done;
       const out = JSON.parse(again.stdout);
       expect(out).toMatchObject({ state: 'completed', created: 0, updated: 0, failed: 0 });
       expect(out.unchanged + out.skipped).toBe(ROWS);

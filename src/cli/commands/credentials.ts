@@ -35,6 +35,7 @@ import {
   type SavedWebsite,
 } from '../../main/engine/credentials';
 import { CliError, EXIT } from '../exit-codes';
+import { terminalText } from '../terminal-text';
 
 /** Standard input longer than this is not a token. */
 const MAX_STDIN_BYTES = 64 * 1024;
@@ -229,7 +230,7 @@ async function login(raw: unknown): Promise<void> {
         TEMPORARY_PROBLEMS.has(result.problem) ? EXIT.paused : EXIT.usage,
       );
     }
-    process.stdout.write(`${result.message}\n`);
+    process.stdout.write(`${terminalText(result.message)}\n`);
   }
 
   await saveCrispCredentials(
@@ -435,7 +436,8 @@ async function status(raw: unknown): Promise<void> {
       lines.push(`  Test: ${website.test.ok ? 'OK. ' : ''}${website.test.message}`);
     }
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  // Labels and Crisp's answers reach the terminal without control characters.
+  process.stdout.write(`${terminalText(lines.join('\n'), 'keep')}\n`);
 }
 
 /** Registers `login`, `logout` and `status`. */

@@ -7,9 +7,12 @@ import { readJsonFile } from '../../main/engine/app-settings/json-file';
 import { resolveStateDir } from '../../main/engine/app-settings/state-dir';
 import { describeDayPlan } from '../../shared/day-plan';
 import {
+  completeJobOutputs,
+  createEngineParts,
   describeJobState,
   estimateSavedJob,
   ImportJobStore,
+  isFinishedJobState,
   isResumableState,
   JobNotFoundError,
   UnreadableJobError,
@@ -17,6 +20,7 @@ import {
   type JobEta,
 } from '../../main/engine/import-jobs';
 import { CliError, EXIT } from '../exit-codes';
+import { terminalText } from '../terminal-text';
 
 const JobsArgs = z.object({ stateDir: z.string().optional(), json: z.boolean().optional() });
 
@@ -109,7 +113,7 @@ async function listJobs(stateDir: string | undefined, json: boolean): Promise<vo
     );
     return;
   }
-  for (const problem of problems) process.stderr.write(`Note: ${problem}\n`);
+  for (const problem of problems) process.stderr.write(`Note: ${terminalText(problem)}\n`);
   if (jobs.length === 0) {
     process.stdout.write(`No imports in ${store.stateDir}.\n`);
     return;
@@ -121,7 +125,7 @@ async function listJobs(stateDir: string | undefined, json: boolean): Promise<vo
     String(job.counters.read),
     `${job.counters.created}/${job.counters.updated}/${job.counters.skipped}/${job.counters.failed}`,
     shortTimeLeft(etas[i]!),
-    basename(job.file.path),
+    terminalText(basename(job.file.path)),
   ]);
   const head = [
     'JOB',
@@ -153,6 +157,14 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     throw error;
   }
   const paths = store.paths(job.id);
+  if (isFinishedJobState(job.state)) {
+    // A finished job's report is written again if it is missing (nothing is sent).
+    await completeJobOutputs(
+      store,
+      job,
+      createEngineParts({ stateDir: store.stateDir, connection: null }),
+    ).catch(() => undefined);
+  }
   const eta = await estimateSavedJob(store.stateDir, job);
   const summary = await readJsonFile(
     paths.summary,
@@ -180,11 +192,13 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     return;
   }
   const c = job.counters;
+  // Texts from the file, the server or job.json reach the terminal without control characters.
+  const t = (text: string): string => terminalText(text);
   const lines = [
     `Import ${job.id}: ${describeJobState(job.state)}${job.options.dryRun ? ' (dry run)' : ''}`,
-    ...(job.stateMessage ? [`  ${job.stateMessage}`] : []),
-    `  File:       ${job.file.path}`,
-    `  Website:    ${job.websiteId}${job.apiUrl ? ` (${job.apiUrl})` : ''}`,
+    ...(job.stateMessage ? [`  ${t(job.stateMessage)}`] : []),
+    `  File:       ${t(job.file.path)}`,
+    `  Website:    ${job.websiteId}${job.apiUrl ? ` (${t(job.apiUrl)})` : ''}`,
     `  Progress:   ${(fraction(job) * 100).toFixed(1)}% of the file, ${c.read} rows`,
     `  Outcome:    ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed; ${c.requests} requests`,
     `  Started:    ${job.startedAt ?? 'not yet'}${job.finishedAt ? `; ended ${job.finishedAt}` : ''}`,
@@ -196,18 +210,20 @@ async function showJob(id: string, stateDir: string | undefined, json: boolean):
     );
   }
   for (const [code, count] of Object.entries(job.journal.skippedByCode)) {
-    lines.push(`  Skipped:    ${count} × ${code}`);
+    lines.push(`  Skipped:    ${count} × ${t(code)}`);
   }
   for (const [reason, count] of Object.entries(job.journal.failedByReason).slice(0, 10)) {
-    lines.push(`  Failed:     ${count} × ${reason}`);
+    lines.push(`  Failed:     ${count} × ${t(reason)}`);
   }
-  if (failedRowsFile) lines.push(`  Rows to fix: ${failedRowsFile}`);
+  if (failedRowsFile) lines.push(`  Rows to fix: ${t(failedRowsFile)}`);
   lines.push(`  Log:        ${paths.log}`);
   if (isResumableState(job.state)) {
     lines.push(
-      `  Resume:     crisp-import run ${quote(job.file.path)} --website ${job.websiteId}` +
-        `${job.apiUrl && !job.apiUrl.startsWith('https://api.crisp.chat') ? ` --api-url ${job.apiUrl}` : ''}` +
-        `${stateDir ? ` --state-dir ${quote(resolvePath(stateDir))}` : ''} (same mapping)`,
+      t(
+        `  Resume:     crisp-import run ${quote(job.file.path)} --website ${job.websiteId}` +
+          `${job.apiUrl && !job.apiUrl.startsWith('https://api.crisp.chat') ? ` --api-url ${job.apiUrl}` : ''}` +
+          `${stateDir ? ` --state-dir ${quote(resolvePath(stateDir))}` : ''} (same mapping)`,
+      ),
     );
   }
   process.stdout.write(lines.join('\n') + '\n');

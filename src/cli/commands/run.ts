@@ -20,13 +20,16 @@ import {
 } from '../../main/engine/csv-reader';
 import type { FakeCrisp } from '../../main/engine/fake-crisp';
 import {
+  assertJobFileUnchanged,
   cancelImportJob,
+  completeJobOutputs,
   createEngineParts,
   createImportJob,
   FileChangedError,
   hashMapping,
   ImportJobRunner,
   ImportJobStore,
+  type ImportJobParts,
   type ImportJobProgress,
   type ImportJobRecord,
   type RowOutcomeRecord,
@@ -40,6 +43,8 @@ import {
 } from '../../main/engine/presets';
 import { DelimiterOption, EncodingOption, HeaderRowOption, wholeNumber } from '../cli-options';
 import { CliError, EXIT, jsonErrorLine } from '../exit-codes';
+import { terminalText } from '../terminal-text';
+import { redactSecrets } from '../../main/engine/crisp-client/secret-redaction';
 
 const RunArgs = z.object({
   file: z.string().min(1, 'say which CSV file to import'),
@@ -88,7 +93,10 @@ export function registerRunCommand(program: Command): void {
     .option('--state-dir <dir>', "where jobs are kept (default: the desktop app's folder)")
     .option('--dry-run', 'check everything and say what would be created or updated; write nothing')
     .option('--check-existing', 'with --dry-run: ask Crisp which contacts exist (one read each)')
-    .option('--restart', 'start a new import even if an unfinished one exists for this file')
+    .option(
+      '--restart',
+      'start a new import even if an unfinished or completed one exists for this file',
+    )
     .option(
       '--send-all',
       'send every row, even rows whose contact is what this app last wrote to the website (for instance after profiles were deleted in Crisp)',
@@ -146,7 +154,9 @@ Credentials come from CRISP_IDENTIFIER, CRISP_KEY and CRISP_TIER, else from the 
 (crisp-import login --website <id>).
 
 Exit codes: 0 completed with no failed rows; 1 completed with failed or skipped rows;
-2 bad usage or unreadable input; 3 paused (quota, connection, Ctrl-C): run the same command to resume.`,
+2 bad usage or unreadable input (or the file changed: --restart); 3 paused (quota, connection,
+Ctrl-C): run the same command to resume; 4 this file was already imported to this website and
+has not changed since: nothing was sent (--restart imports it again).`,
     )
     .action(async (file: string, options: Record<string, unknown>) => {
       const parsed = RunArgs.safeParse({ ...options, file });
@@ -184,10 +194,11 @@ function makeOutput(json: boolean): Output {
         process.stderr.write('\r' + ' '.repeat(lastLength) + '\r');
         lastLength = 0;
       }
-      process.stdout.write(text + '\n');
+      process.stdout.write(terminalText(text) + '\n');
     },
-    progress(text) {
+    progress(given) {
       if (json) return;
+      const text = terminalText(given);
       if (tty) {
         const width = process.stderr.columns || 100; // 0 when the terminal does not say
         const line = text.slice(0, Math.max(20, width - 1));
@@ -226,7 +237,7 @@ async function runImport(args: RunArgs): Promise<number> {
 
   // The file: how it is read.
   const overrides = await formatOverrides(args, stateDir);
-  let detection = await readLayout(filePath, overrides, false);
+  const detection = await readLayout(filePath, overrides, false);
   const headers = detection.headers;
   if ((detection.skippedRows ?? []).length > 0) {
     for (const note of detection.notes) {
@@ -290,12 +301,6 @@ async function runImport(args: RunArgs): Promise<number> {
     // The job: resume the unfinished one for this file, website and mapping, or begin one.
     const store = new ImportJobStore(stateDir);
     const dryRun = args.dryRun === true;
-    const existing = await store.findResumable({
-      filePath,
-      websiteId,
-      mappingHash: hashMapping(mapping),
-      dryRun,
-    });
     const apiUrl = connection?.apiUrl ?? args.apiUrl ?? null;
     const parts = createEngineParts({
       stateDir,
@@ -310,55 +315,20 @@ async function runImport(args: RunArgs): Promise<number> {
         ? { quotaCheckMs: args.checkEvery * 1000, connectionCheckMs: args.checkEvery * 1000 }
         : {}),
     });
-    let job: ImportJobRecord;
-    if (existing && args.restart) {
-      await cancelImportJob(store, existing.id, parts);
-      out.say(
-        `Import ${existing.id} was set aside (cancelled; what it did stays done). Starting a new import.`,
-      );
-      job = await newJob();
-    } else if (existing) {
-      job = existing;
-      out.say(
-        `Resuming import ${job.id}: ${job.counters.read} rows already done ` +
-          `(${job.counters.created} created, ${job.counters.updated} updated, ${job.counters.unchanged} unchanged, ${job.counters.skipped} skipped, ${job.counters.failed} failed).`,
-      );
-    } else {
-      job = await newJob();
-      out.say(
-        `Import ${job.id} begins: ${filePath} to website ${websiteId}${dryRun ? ' (dry run: nothing is written)' : ''}.`,
-      );
-    }
-    async function newJob(): Promise<ImportJobRecord> {
-      // A new job records the encoding that reads every row: the detection's UTF-8 guess from
-      // the start of the file is checked against the whole file first.
-      const checked = await readLayout(filePath, overrides, true);
-      if (checked.format.encoding !== detection.format.encoding) {
-        out.say(checked.notes.find((n) => n.startsWith('Encoding:')) ?? '');
-        detection = checked;
-      } else if (checked.notes.length > detection.notes.length) out.say(checked.notes.at(-1)!);
-      return createImportJob(store, {
-        filePath,
-        layout: {
-          format: detection.format,
-          detected: detection.detected,
-          headers,
-          dataStartOffset: detection.dataStartOffset,
-          dataStartRow: detection.dataStartRow,
-          bomLength: detection.bomLength ?? 0,
-          ...(detection.modifiedAtMs !== undefined ? { modifiedAtMs: detection.modifiedAtMs } : {}),
-        },
-        mapping,
-        websiteId,
-        apiUrl,
-        options: {
-          dryRun,
-          checkExisting: args.checkExisting === true,
-          formatOverrides: overrides,
-          sendAll: args.sendAll === true,
-        },
-      });
-    }
+    const choice = await chooseJob({
+      args,
+      out,
+      store,
+      parts,
+      filePath,
+      websiteId,
+      apiUrl,
+      mapping,
+      overrides,
+      detection,
+    });
+    if ('finished' in choice) return reportFinished(choice.finished, store, parts, out);
+    const job = choice.job;
 
     // Run it.
     const runner = new ImportJobRunner({
@@ -369,32 +339,7 @@ async function runImport(args: RunArgs): Promise<number> {
       secrets: connection ? [connection.key] : [],
       ...(args.readAhead !== undefined ? { windowRows: args.readAhead } : {}),
     });
-    runner.on('notice', (text) => out.say(text));
-    runner.on('state', (event) => {
-      if (event.state === 'waiting_for_quota' || event.state === 'waiting_for_connection') {
-        out.say(event.message ?? event.state);
-      } else if (event.state === 'ready' && event.message) {
-        out.say(event.message);
-      } else if (event.state === 'running' && event.previousState?.startsWith('waiting')) {
-        out.say('Sending again.');
-      }
-    });
-    let lastProgress: ImportJobProgress | null = null;
-    runner.on('progress', (progress) => {
-      lastProgress = progress;
-      out.progress(progressLine(progress, dryRun));
-    });
-    // A dry run shows the first contacts as they would be sent.
-    const PREVIEW_ROWS = 20;
-    let previewed = 0;
-    if (dryRun && !out.json) {
-      runner.on('outcome', (o) => {
-        if (previewed >= PREVIEW_ROWS) return;
-        previewed++;
-        out.say(`  row ${o.row}: ${describeOutcome(o)}`);
-      });
-    }
-
+    const followed = followRunner(runner, out, dryRun);
     let interrupts = 0;
     const onSignal = (): void => {
       interrupts++;
@@ -404,7 +349,7 @@ async function runImport(args: RunArgs): Promise<number> {
         );
         void runner.pause();
       } else {
-        process.stderr.write(`\nStopped. Resume with: ${resumeCommand()}\n`);
+        process.stderr.write(`\nStopped. Resume with: ${terminalText(resumeCommand())}\n`);
         if (out.json) {
           process.stdout.write(
             jsonErrorLine(
@@ -431,10 +376,169 @@ async function runImport(args: RunArgs): Promise<number> {
       process.off('SIGTERM', onSignal);
       out.endProgress();
     }
-    return report(done, store, out, dryRun, lastProgress);
+    if (done.problem?.code === 'file_changed') {
+      // Changed while it was read: refused as a changed file is refused at resume.
+      throw new CliError(done.problem.message, EXIT.usage, 'file_changed');
+    }
+    return report(done, store, out, dryRun, followed.lastProgress());
   } finally {
     await sandbox?.close();
   }
+}
+
+interface JobChoiceContext {
+  args: RunArgs;
+  out: Output;
+  store: ImportJobStore;
+  parts: ImportJobParts;
+  filePath: string;
+  websiteId: string;
+  apiUrl: string | null;
+  mapping: ImportMapping;
+  overrides: Partial<CsvFormat>;
+  detection: CsvDetection;
+}
+
+/**
+ * The job to run: the unfinished one for this file, website and mapping (resumed, or set aside
+ * with --restart), or a new one; none (`finished`) when the same import already completed and
+ * the file has not changed since: nothing is sent again without --restart.
+ */
+async function chooseJob(
+  ctx: JobChoiceContext,
+): Promise<{ job: ImportJobRecord } | { finished: ImportJobRecord }> {
+  const { args, out, store } = ctx;
+  const query = {
+    filePath: ctx.filePath,
+    websiteId: ctx.websiteId,
+    mappingHash: hashMapping(ctx.mapping),
+    dryRun: args.dryRun === true,
+  };
+  const existing = await store.findResumable(query);
+  if (existing && args.restart) {
+    await cancelImportJob(store, existing.id, ctx.parts);
+    out.say(
+      `Import ${existing.id} was set aside (cancelled; what it did stays done). Starting a new import.`,
+    );
+    return { job: await newJob(ctx) };
+  }
+  if (existing) {
+    const c = existing.counters;
+    out.say(
+      `Resuming import ${existing.id}: ${c.read} rows already done ` +
+        `(${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed).`,
+    );
+    return { job: existing };
+  }
+  if (!args.restart && !query.dryRun) {
+    const latest = await store.findLatest(query);
+    if (latest?.state === 'completed' && (await fileUnchanged(latest))) return { finished: latest };
+  }
+  const job = await newJob(ctx);
+  out.say(
+    `Import ${job.id} begins: ${ctx.filePath} to website ${ctx.websiteId}${query.dryRun ? ' (dry run: nothing is written)' : ''}.`,
+  );
+  return { job };
+}
+
+async function fileUnchanged(job: ImportJobRecord): Promise<boolean> {
+  try {
+    await assertJobFileUnchanged(job);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A new job, which records the encoding that reads every row (checked against the whole file). */
+async function newJob(ctx: JobChoiceContext): Promise<ImportJobRecord> {
+  const { args, out } = ctx;
+  let detection = ctx.detection;
+  const checked = await readLayout(ctx.filePath, ctx.overrides, true);
+  if (checked.format.encoding !== detection.format.encoding) {
+    out.say(checked.notes.find((n) => n.startsWith('Encoding:')) ?? '');
+    detection = checked;
+  } else if (checked.notes.length > detection.notes.length) out.say(checked.notes.at(-1)!);
+  return createImportJob(ctx.store, {
+    filePath: ctx.filePath,
+    layout: {
+      format: detection.format,
+      detected: detection.detected,
+      headers: ctx.detection.headers,
+      dataStartOffset: detection.dataStartOffset,
+      dataStartRow: detection.dataStartRow,
+      bomLength: detection.bomLength ?? 0,
+      ...(detection.modifiedAtMs !== undefined ? { modifiedAtMs: detection.modifiedAtMs } : {}),
+    },
+    mapping: ctx.mapping,
+    websiteId: ctx.websiteId,
+    apiUrl: ctx.apiUrl,
+    options: {
+      dryRun: args.dryRun === true,
+      checkExisting: args.checkExisting === true,
+      formatOverrides: ctx.overrides,
+      sendAll: args.sendAll === true,
+    },
+  });
+}
+
+/** Prints what the run does as it goes (notices, waits, progress, a dry run's first contacts). */
+function followRunner(
+  runner: ImportJobRunner,
+  out: Output,
+  dryRun: boolean,
+): { lastProgress(): ImportJobProgress | null } {
+  runner.on('notice', (text) => out.say(text));
+  runner.on('state', (event) => {
+    if (event.state === 'waiting_for_quota' || event.state === 'waiting_for_connection') {
+      out.say(event.message ?? event.state);
+    } else if (event.state === 'ready' && event.message) {
+      out.say(event.message);
+    } else if (event.state === 'running' && event.previousState?.startsWith('waiting')) {
+      out.say('Sending again.');
+    }
+  });
+  let lastProgress: ImportJobProgress | null = null;
+  runner.on('progress', (progress) => {
+    lastProgress = progress;
+    out.progress(progressLine(progress, dryRun));
+  });
+  // A dry run shows the first contacts as they would be sent.
+  const PREVIEW_ROWS = 20;
+  let previewed = 0;
+  if (dryRun && !out.json) {
+    runner.on('outcome', (o) => {
+      if (previewed >= PREVIEW_ROWS) return;
+      previewed++;
+      out.say(`  row ${o.row}: ${describeOutcome(o)}`);
+    });
+  }
+  return { lastProgress: () => lastProgress };
+}
+
+/**
+ * The same import already completed (same file, unchanged, same website and mapping): nothing
+ * is sent. Its report is written again if it is missing, and the way to import the file again
+ * (--restart) is given. Exit code EXIT.alreadyFinished.
+ */
+async function reportFinished(
+  job: ImportJobRecord,
+  store: ImportJobStore,
+  parts: ImportJobParts,
+  out: Output,
+): Promise<number> {
+  const outputs = await completeJobOutputs(store, job, parts);
+  if (outputs.repaired)
+    out.say(`The report of import ${job.id} was missing; it was written again.`);
+  if (outputs.problem) out.say(outputs.problem);
+  const c = job.counters;
+  out.say(
+    `This file was already imported to this website by import ${job.id} (completed ${job.finishedAt ?? ''}: ` +
+      `${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.skipped} skipped, ${c.failed} failed). ` +
+      'Nothing was sent.',
+  );
+  out.say(`To import it again, add --restart: ${restartCommand()}`);
+  return report(job, store, out, false, null, { alreadyFinished: true });
 }
 
 /** How the file is read; `wholeFile`: with the encoding checked against every byte (a new job). */
@@ -594,7 +698,16 @@ function formatDuration(seconds: number): string {
 
 /** The command to run again to resume: this one, without --restart. */
 function resumeCommand(): string {
-  const argv = process.argv.slice(2).filter((a) => a !== '--restart');
+  return commandLine(process.argv.slice(2).filter((a) => a !== '--restart'));
+}
+
+/** The command that imports the file again as a new job: this one, with --restart. */
+function restartCommand(): string {
+  const argv = process.argv.slice(2);
+  return commandLine(argv.includes('--restart') ? argv : [...argv, '--restart']);
+}
+
+function commandLine(argv: readonly string[]): string {
   return [
     'npx crisp-import',
     ...argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`)),
@@ -607,7 +720,9 @@ async function report(
   out: Output,
   dryRun: boolean,
   lastProgress: ImportJobProgress | null,
+  options: { alreadyFinished?: boolean } = {},
 ): Promise<number> {
+  const alreadyFinished = options.alreadyFinished === true;
   const paths = store.paths(job.id);
   const summary = await readJsonFile(
     paths.summary,
@@ -618,8 +733,9 @@ async function report(
   const finished = job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
   const plan = finished ? null : (lastProgress?.dayPlan ?? null);
   const finishesAt = finished ? null : (lastProgress?.finishesAt ?? null);
-  const exitCode =
-    job.state === 'completed'
+  const exitCode = alreadyFinished
+    ? EXIT.alreadyFinished
+    : job.state === 'completed'
       ? c.failed + c.skipped > 0
         ? EXIT.completedWithProblems
         : EXIT.ok
@@ -628,7 +744,7 @@ async function report(
         : EXIT.paused;
   if (out.json) {
     process.stdout.write(
-      JSON.stringify({
+      jsonLine({
         job: job.id,
         state: job.state,
         message: job.stateMessage,
@@ -648,11 +764,13 @@ async function report(
         waitingUntil: job.waitingUntil,
         finishesAt,
         resumeCommand: exitCode === EXIT.paused ? resumeCommand() : null,
-      }) + '\n',
+        alreadyFinished,
+        restartCommand: alreadyFinished ? restartCommand() : null,
+      }),
     );
     return exitCode;
   }
-  out.say(job.stateMessage ?? job.state);
+  if (!alreadyFinished) out.say(job.stateMessage ?? job.state);
   if (plan && plan.requests > 0) {
     const when =
       job.state === 'waiting_for_quota' ? 'when run again after the reset' : 'if resumed now';
@@ -672,4 +790,9 @@ async function report(
   out.say(`Summary: ${paths.summary}`);
   if (exitCode === EXIT.paused) out.say(`Resume with: ${resumeCommand()}`);
   return exitCode;
+}
+
+/** One JSON line for stdout; no key in it, whatever a server said (secret-redaction.ts). */
+function jsonLine(value: unknown): string {
+  return `${redactSecrets(JSON.stringify(value))}\n`;
 }

@@ -26,6 +26,7 @@ import { CsvFileError, encodingLabel } from '../../main/engine/csv-reader';
 import { PresetStore, type UserPreset } from '../../main/engine/presets';
 import { DelimiterOption, EncodingOption, HeaderRowOption } from '../cli-options';
 import { CliError, EXIT } from '../exit-codes';
+import { terminalText } from '../terminal-text';
 
 /** Error code of a mapping file that cannot be used. */
 const MAPPING = 'mapping_invalid';
@@ -200,27 +201,29 @@ function rowList(rows: number[], total: number): string {
   return total > 8 ? `rows ${shown}…` : rows.length === 1 ? `row ${shown}` : `rows ${shown}`;
 }
 
-/** The report for a person. */
+/**
+ * The report for a person. Everything from the file (column names, cells quoted in messages, the
+ * file's name) is printed without its control characters or escape sequences (terminal-text.ts).
+ */
 export function formatScanReport(report: ContactScanReport, issuesCsvPath?: string): string {
   const out: string[] = [];
+  const t = (text: string): string => terminalText(text);
   const format = `${encodingLabel(report.encoding)}, ${delimiterLabel[report.delimiter]} separator, ${
     report.header ? `row ${report.headerRow ?? 1} holds the column names` : 'no header row'
   }`;
-  out.push(`File: ${report.path} (${megabytes(report.fileSize)})`);
+  out.push(`File: ${t(report.path)} (${megabytes(report.fileSize)})`);
   out.push(`Read as: ${format}`);
-  for (const note of report.notes) out.push(`  ${note}`);
-  if (report.recognizedFormat) out.push('', report.recognizedFormat.message);
+  for (const note of report.notes) out.push(`  ${t(note)}`);
+  if (report.recognizedFormat) out.push('', t(report.recognizedFormat.message));
 
-  out.push('', `Mapping: ${report.mappingSource.message}`);
-  const width = report.mapping.columns.reduce(
-    (w, c) => Math.max(w, Math.min(30, c.column.length)),
-    6,
-  );
-  for (const column of report.mapping.columns) {
-    out.push(`  ${column.column.padEnd(width)}  -> ${targetLabel(column.target)}`);
-  }
+  out.push('', `Mapping: ${t(report.mappingSource.message)}`);
+  const names = report.mapping.columns.map((c) => t(c.column));
+  const width = Math.min(30, Math.max(...names.map((name) => name.length), 6));
+  report.mapping.columns.forEach((column, i) => {
+    out.push(`  ${names[i]!.padEnd(width)}  -> ${t(targetLabel(column.target))}`);
+  });
   for (const issue of report.mappingIssues) {
-    out.push(`  ${issue.severity === 'error' ? 'Error' : 'Warning'}: ${issue.message}`);
+    out.push(`  ${issue.severity === 'error' ? 'Error' : 'Warning'}: ${t(issue.message)}`);
   }
 
   out.push('', `Rows: ${count(report.rows)}`);
@@ -238,16 +241,16 @@ export function formatScanReport(report: ContactScanReport, issuesCsvPath?: stri
   }
   out.push(`  ${plural(report.contacts, 'contact')} in all`);
   const unchanged = unchangedSentence(report);
-  if (unchanged) out.push('', unchanged);
+  if (unchanged) out.push('', t(unchanged));
 
   if (report.issueGroups.length > 0) {
     out.push('', `Problems: ${plural(report.issueCount, 'issue')}`);
     for (const group of report.issueGroups) {
-      const where = group.column === null ? '' : ` in column "${group.column}"`;
+      const where = group.column === null ? '' : ` in column "${t(group.column)}"`;
       out.push(
         `  ${group.severity === 'error' ? 'Error  ' : 'Warning'} ${group.code}${where}: ${plural(group.count, 'time')} (${rowList(group.rows, group.count)})`,
       );
-      out.push(`          e.g. ${oneLine(group.message)}`);
+      out.push(`          e.g. ${t(group.message)}`);
     }
   } else {
     out.push('', 'Problems: none.');
@@ -260,7 +263,7 @@ export function formatScanReport(report: ContactScanReport, issuesCsvPath?: stri
     `  if every contact already exists in Crisp: ${plural(estimate.requestsIfAllExist, 'request')}, ${plural(estimate.daysIfAllExist, 'day')}`,
     `  ${estimate.model}`,
   );
-  if (issuesCsvPath) out.push('', `Every issue was written to ${issuesCsvPath}.`);
+  if (issuesCsvPath) out.push('', `Every issue was written to ${t(issuesCsvPath)}.`);
   else if (report.issueCount > 0) {
     out.push('', 'To list every issue in a spreadsheet, add --issues-csv issues.csv.');
   }

@@ -4,11 +4,12 @@
  * written to a CSV in the state folder's `checks/` (cleared at start) for "download the issues".
  */
 import { randomUUID } from 'node:crypto';
-import { copyFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CsvEncoding } from '../../shared/csv-format';
 import type { CheckStatus, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
+import { copyFileAtomic } from '../engine/app-settings/output-file';
 import type { QuotaToday } from '../engine/contact-scan';
 import { IpcFailure } from '../ipc/ipc-failure';
 import { deserializeError, type CheckLedger, type WorkerMessage } from './engine-protocol';
@@ -121,7 +122,7 @@ export class CheckDesk {
       );
     }
     try {
-      await copyFile(this.issuesPath(checkId), to);
+      await copyFileAtomic(this.issuesPath(checkId), to);
     } catch (error) {
       throw toIpcFailure(error);
     }

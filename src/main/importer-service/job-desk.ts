@@ -3,7 +3,7 @@
  * the engine worker, listed from the state folder (shared with the CLI) with the live progress of
  * the ones running now. Publishes progress and state changes; drives the desktop's manners.
  */
-import { copyFile, lstat, readFile } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type {
@@ -18,6 +18,7 @@ import { validateMapping } from '../../shared/contact-rules';
 import {
   ImportJobStore,
   cancelImportJob,
+  completeJobOutputs,
   createEngineParts,
   createImportJob,
   estimateJobEta,
@@ -29,6 +30,7 @@ import {
   type ImportJobRecord,
   type ImportJobState,
 } from '../engine/import-jobs';
+import { copyFileAtomic } from '../engine/app-settings/output-file';
 import { detectCsvFormatWholeFile, type DetectOptions } from '../engine/csv-reader';
 import { IpcFailure } from '../ipc/ipc-failure';
 import type { JobRunSettings, WorkerMessage } from './engine-protocol';
@@ -260,6 +262,7 @@ export class JobDesk {
     const record = await this.load(jobId);
     const job = this.summary(record);
     const finished = isFinishedJobState(record.state) && !this.live.has(jobId);
+    if (finished && !this.reports.has(jobId)) await this.completeOutputs(record);
     return {
       job,
       mapping: record.mapping,
@@ -465,6 +468,19 @@ export class JobDesk {
     });
   }
 
+  /**
+   * A finished job opened here gets whatever of its report is missing (left so by a crash of an
+   * older version, or deleted): summary.json and failed-rows.csv are written again from the
+   * journal and the file, nothing is sent (completeJobOutputs). Best effort.
+   */
+  private async completeOutputs(record: ImportJobRecord): Promise<void> {
+    await completeJobOutputs(
+      this.store,
+      record,
+      createEngineParts({ stateDir: this.options.stateDir, connection: null }),
+    ).catch(() => undefined);
+  }
+
   async failedRowsPath(jobId: string): Promise<string> {
     await this.load(jobId); // a job of the state folder, or a plain not_found
     const path = this.store.paths(jobId).failedRows;
@@ -472,6 +488,17 @@ export class JobDesk {
       // The job's own file, never a link planted in its place.
       if (!(await lstat(path)).isFile()) throw new Error('not a regular file');
     } catch {
+      const record = await this.load(jobId);
+      if (isFinishedJobState(record.state) && !this.live.has(jobId)) {
+        await this.completeOutputs(record);
+        if (
+          await stat(path).then(
+            () => true,
+            () => false,
+          )
+        )
+          return path;
+      }
       throw new IpcFailure(
         'not_found',
         'This import has no failed rows file (no row failed or was skipped, or it is still running).',
@@ -483,7 +510,7 @@ export class JobDesk {
   async copyFailedRows(jobId: string, to: string): Promise<void> {
     const from = await this.failedRowsPath(jobId);
     try {
-      await copyFile(from, to);
+      await copyFileAtomic(from, to);
     } catch (error) {
       throw toIpcFailure(error);
     }

@@ -493,7 +493,7 @@ export function compileContactMapper(
           break;
         }
         case Step.DateData: {
-          if (Object.hasOwn(data, column.key)) break; // own keys only: `constructor` is a key
+          if (Object.hasOwn(data, column.key)) break;
           const reading = parseImportDate(value, column.dateFormat);
           if (reading.ok) data[column.key] = reading.iso;
           else if (reading.reason === 'format_needed') {
@@ -506,7 +506,7 @@ export function compileContactMapper(
           break;
         }
         case Step.Data: {
-          if (Object.hasOwn(data, column.key)) break; // own keys only: `constructor` is a key
+          if (Object.hasOwn(data, column.key)) break;
           if (column.valueType === 'auto') {
             const typed = autoDataValue(value);
             data[column.key] =

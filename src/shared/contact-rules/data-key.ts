@@ -5,6 +5,11 @@
  * refuse upper-case keys (the sandbox does; crisp-api.md §5 marks it unconfirmed), and a refused
  * key fails a contact after its profile was written. So an upper-case key is usable in a mapping,
  * with advice, and is always sent in its lower-case form (`sentDataKey`): `app_version_code`.
+ *
+ * `constructor` and `__proto__` are names every JavaScript object already answers to: a
+ * contact's data under such a key would be lost on the way (as it was, silently). They are
+ * refused with a message and a fixed-up key (`constructor_field`, `proto`), like any other key
+ * Crisp would refuse, so a `data.constructor` column is imported under the fixed-up key, said.
  */
 import { foldLetters } from './text-fold';
 
@@ -14,6 +19,14 @@ const VALID_KEY = /^[A-Za-z0-9_-]+$/;
 /** Keys sent as they are (the ones Crisp is known to accept). */
 const SENT_KEY = /^[a-z0-9_-]+$/;
 const UPPER = /[A-Z]/;
+
+/**
+ * True for a key that names a property of every JavaScript object (`constructor`, `__proto__`,
+ * `toString`…): it cannot be kept apart from the object's own in the engine or, likely, Crisp's.
+ */
+export function isReservedDataKey(key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(Object.prototype, key);
+}
 
 export type DataKeyCheck =
   | {
@@ -25,23 +38,14 @@ export type DataKeyCheck =
     }
   | { ok: false; suggestion: string; message: string };
 
-/**
- * `__proto__` is no name for a value in the programs that read custom data (JavaScript's objects,
- * this app's included, would drop it without a word): refused, with a fixed-up key. Other names
- * of that kind (`constructor`, `hasOwnProperty`) are keys like any other and are imported.
- */
-export function isReservedDataKey(key: string): boolean {
-  return key.toLowerCase() === '__proto__';
-}
-
 /** Checks a custom data key and, when it is refused, offers a fixed-up key. */
 export function checkDataKey(key: string): DataKeyCheck {
-  if (isReservedDataKey(key)) {
+  if (isReservedDataKey(key) || isReservedDataKey(key.toLowerCase())) {
     const suggestion = suggestDataKey(key);
     return {
       ok: false,
       suggestion,
-      message: `“${key}” cannot be a custom data key: programs that read custom data give that name a special meaning and would lose the value. Use “${suggestion}” instead.`,
+      message: `“${key}” is a reserved name that cannot be a custom data key (its values would be lost). Use “${suggestion}” instead.`,
     };
   }
   if (key.length > 0 && key.length <= MAX_DATA_KEY_LENGTH && VALID_KEY.test(key)) {
@@ -90,7 +94,8 @@ export function sentDataKey(key: string): string {
 /**
  * A valid, lower-case key made from a column header: `Company Name` -> `company_name`,
  * `$ltv` -> `ltv`, `is_subscribed?` -> `is_subscribed`, `user.name` -> `user_name`,
- * `AppVersionCode` -> `app_version_code`, `Prénom` -> `prenom`.
+ * `AppVersionCode` -> `app_version_code`, `Prénom` -> `prenom`, `constructor` ->
+ * `constructor_field` (never a reserved name: isReservedDataKey).
  */
 export function suggestDataKey(header: string): string {
   const words = header
@@ -104,5 +109,6 @@ export function suggestDataKey(header: string): string {
   if (key.length > MAX_DATA_KEY_LENGTH) {
     key = key.slice(0, MAX_DATA_KEY_LENGTH).replace(/[_-]+$/, '');
   }
-  return key === '' ? 'custom_field' : key;
+  if (key === '') return 'custom_field';
+  return isReservedDataKey(key) ? `${key.slice(0, MAX_DATA_KEY_LENGTH - 6)}_field` : key;
 }

@@ -48,14 +48,14 @@ function fixedUpDataColumn(column: string, key: string): MappingIssue | null {
   if (named === undefined || named === key || named.toLowerCase() === key) return null;
   const check = checkDataKey(named);
   if (check.ok && check.suggestion === undefined) return null; // the person chose another key
-  const why = isReservedDataKey(named)
-    ? `“${named}” has a special meaning in the programs that read custom data`
-    : `Crisp takes only lower-case letters, digits, _ and - in custom data keys, so “${named}” cannot be used as it is`;
+  const reserved = isReservedDataKey(named) || isReservedDataKey(named.toLowerCase());
   return {
     column,
     code: 'data_key_fixed',
     severity: 'warning',
-    message: `The column “${column}” is imported as custom data “${key}”: ${why}.`,
+    message: reserved
+      ? `The column “${column}” is imported as custom data “${key}”: “${named}” is a reserved name that cannot be a custom data key.`
+      : `The column “${column}” is imported as custom data “${key}”: Crisp takes only lower-case letters, digits, _ and - in custom data keys, so “${named}” cannot be used as it is.`,
   };
 }
 

@@ -1,12 +1,11 @@
 /**
  * Small JSON files on disk (settings, presets, job manifests): read through a zod schema, written
- * atomically (a temporary file in the same folder, flushed, then renamed over the target), so a
- * crash or a full disk mid-write leaves the previous file intact, never half a file.
+ * atomically (output-file.ts: a temporary file in the same folder, flushed, then renamed over the
+ * target), so a crash or a full disk mid-write leaves the previous file intact, never half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
+import { writeFileAtomic } from './output-file';
 
 export interface WriteJsonOptions {
   /** File permissions for a newly written file (default 0o600: only the user can read it). */
@@ -14,7 +13,8 @@ export interface WriteJsonOptions {
 }
 
 /**
- * Writes `value` as pretty-printed JSON to `path` atomically. Creates the parent folder if needed.
+ * Writes `value` as pretty-printed JSON to `path` atomically (output-file.ts: a temporary file
+ * created exclusively beside it, flushed, renamed). Creates the parent folder if needed.
  * Concurrent writers never interleave: each writes its own temporary file, the last rename wins.
  */
 export async function writeJsonFileAtomic(
@@ -22,42 +22,7 @@ export async function writeJsonFileAtomic(
   value: unknown,
   options: WriteJsonOptions = {},
 ): Promise<void> {
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
-  const temporary = join(
-    folder,
-    `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
-  );
-  try {
-    const handle = await open(temporary, 'w', options.mode ?? 0o600);
-    try {
-      await handle.writeFile(text, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true }).catch(() => undefined);
-    throw error;
-  }
-  await syncFolder(folder);
-}
-
-/** Flushes the folder entry after a rename (POSIX); a no-op where folders cannot be opened. */
-async function syncFolder(folder: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Some file systems refuse fsync on a folder; the rename itself already happened.
-  }
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`, options);
 }
 
 /** Why a JSON file could not be used. */

@@ -1,13 +1,12 @@
 /**
  * Every issue of a scan as a CSV file people open in a spreadsheet: row, column, severity, code,
  * message. Cells that a spreadsheet would run as a formula (starting with =, +, -, @, tab or
- * carriage return) get a leading apostrophe. Written to a temporary file beside the target and
- * renamed when complete, so a cancelled scan never leaves half a file under the chosen name.
+ * carriage return) get a leading apostrophe. Written to a temporary file created exclusively
+ * beside the target (a random name, never through a planted symlink) and renamed when complete,
+ * so a cancelled scan never leaves half a file under the chosen name.
  */
-import { once } from 'node:events';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import type { RowIssue } from '../../../shared/row-issue';
+import { OutputFileWriter, OutputTargetError } from '../app-settings/output-file';
 import { formatCsvLine } from '../import-jobs/job-outputs';
 
 export const ISSUES_CSV_COLUMNS = ['row', 'column', 'severity', 'code', 'message'] as const;
@@ -42,29 +41,29 @@ export class IssuesCsvWriter implements IssueSink {
   private pendingChars = 0;
   private failure: Error | null = null;
   private closed = false;
+  /** The write handed to the file last (null: none in flight). */
+  private writing: Promise<void> | null = null;
 
   private constructor(
     readonly path: string,
-    private readonly temporaryPath: string,
-    private readonly out: WriteStream,
-  ) {
-    out.on('error', (error) => {
-      this.failure ??= error;
-    });
-  }
+    private readonly out: OutputFileWriter,
+  ) {}
 
-  /** Starts the file (the header line). Throws a plain message when it cannot be created. */
+  /**
+   * Starts the file (the header line): a temporary file created exclusively beside `path`
+   * (output-file.ts), so nothing planted there is followed. Throws a plain message when it
+   * cannot be created.
+   */
   static async create(path: string): Promise<IssuesCsvWriter> {
-    const temporaryPath = `${path}.${process.pid}.partial`;
-    const out = createWriteStream(temporaryPath, { encoding: 'utf8' });
+    let out: OutputFileWriter;
     try {
-      await once(out, 'open');
+      out = await OutputFileWriter.open(path, { createFolder: false });
     } catch (error) {
       throw new Error(`The issues file ${path} cannot be created: ${plainReason(error)}.`, {
         cause: error,
       });
     }
-    const writer = new IssuesCsvWriter(path, temporaryPath, out);
+    const writer = new IssuesCsvWriter(path, out);
     writer.pending.push(`${ISSUES_CSV_COLUMNS.join(',')}\r\n`);
     return writer;
   }
@@ -79,36 +78,21 @@ export class IssuesCsvWriter implements IssueSink {
   drained(): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.writeError());
     this.flush();
-    if (!this.out.writableNeedDrain) return undefined;
-    return new Promise<void>((resolve, reject) => {
-      const onDrain = (): void => {
-        this.out.off('error', onError);
-        resolve();
-      };
-      const onError = (error: Error): void => {
-        this.out.off('drain', onDrain);
-        reject(this.writeError(error));
-      };
-      this.out.once('drain', onDrain);
-      this.out.once('error', onError);
-    });
+    return this.writing ?? undefined;
   }
 
   /** Finishes the file and moves it to its name. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
     this.flush();
-    this.out.end();
+    this.closed = true;
     try {
-      if (!this.failure) await once(this.out, 'finish');
-      if (this.failure) throw this.writeError();
-      await rename(this.temporaryPath, this.path);
+      await this.writing;
+      if (this.failure) throw this.failure;
+      await this.out.commit();
     } catch (error) {
-      await rm(this.temporaryPath, { force: true });
-      throw error instanceof Error && error.message.startsWith('The issues file')
-        ? error
-        : this.writeError(error);
+      await this.out.discard();
+      throw this.writeError(this.failure ?? error);
     }
   }
 
@@ -116,15 +100,28 @@ export class IssuesCsvWriter implements IssueSink {
   async discard(): Promise<void> {
     this.closed = true;
     this.pending = [];
-    this.out.destroy();
-    await rm(this.temporaryPath, { force: true });
+    await this.writing?.catch(() => undefined);
+    await this.out.discard();
   }
 
   private flush(): void {
-    if (this.pending.length === 0 || this.failure) return;
-    this.out.write(this.pending.join(''));
+    if (this.pending.length === 0 || this.failure || this.closed) return;
+    const text = this.pending.join('');
     this.pending = [];
     this.pendingChars = 0;
+    const previous = this.writing ?? Promise.resolve();
+    const current: Promise<void> = previous
+      .then(() => this.out.write(text))
+      .catch((error: unknown) => {
+        this.failure ??= error as Error;
+        throw this.writeError(error);
+      })
+      .finally(() => {
+        if (this.writing === current) this.writing = null;
+      });
+    // Failures are reported by drained() and close(); never an unhandled rejection.
+    current.catch(() => undefined);
+    this.writing = current;
   }
 
   private writeError(cause: unknown = this.failure): Error {
@@ -135,6 +132,9 @@ export class IssuesCsvWriter implements IssueSink {
 }
 
 function plainReason(error: unknown): string {
+  if (error instanceof OutputTargetError) {
+    return `it is ${error.what}, not a plain file: choose a file name in a folder`;
+  }
   switch ((error as { code?: unknown } | null)?.code) {
     case 'ENOENT':
       return 'its folder does not exist';

@@ -282,6 +282,14 @@ export class ContactSender {
     };
   }
 
+  /**
+   * The import is stopping: no retry and no wait from now on; a send that would need one
+   * rejects with SenderClosedError (see RequestSender.stopNewAttempts).
+   */
+  stopNewAttempts(): void {
+    this.requests.stopNewAttempts();
+  }
+
   /** Stops: requests in flight are cancelled and pending sends reject with SenderClosedError. */
   close(): void {
     if (this.requests.closed) return;
@@ -561,7 +569,7 @@ export class ContactSender {
     const text = error instanceof Error ? error.message : String(error);
     return {
       kind: 'failed',
-      reason: `The app failed while sending this row (${text}). Import it again; if it fails again, report it.`,
+      reason: `This contact could not be sent (a bug in crisp-import: ${text}). Import the row again from the failed rows file; if it fails again, report it.`,
       retryable: true,
       requests: attempt.requests,
     };

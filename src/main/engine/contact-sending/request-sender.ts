@@ -26,6 +26,9 @@
  *   and carries on by itself as soon as Crisp answers; requests that were in flight are sent
  *   again. See `NetworkPolicy`.
  * - anything else (invalid_data, exists, not_found of a profile) is thrown to the caller.
+ *
+ * A stop (`stopNewAttempts`, when the import pauses or is cancelled) ends every retry and wait at
+ * once: only requests already on the wire may still answer.
  */
 import { EventEmitter, setMaxListeners } from 'node:events';
 import {
@@ -202,8 +205,12 @@ export class RequestSender {
   private readonly random: () => number;
   private readonly events = new EventEmitter();
   private readonly abort = new AbortController();
+  /** Aborted by stopNewAttempts (and close): ends the waits for a turn in the rate. */
+  private readonly stopWaits = new AbortController();
 
   private currentState: SenderState = 'sending';
+  /** A stop was asked for (stopNewAttempts): no retry, no wait; only first attempts go out. */
+  private stopping = false;
   private resumed: Promise<void> | null = null;
   private resume: (() => void) | null = null;
   private quotaTimer: NodeJS.Timeout | null = null;
@@ -238,7 +245,7 @@ export class RequestSender {
     this.random = options.random ?? Math.random;
     this.detachObserver = client.addObserver((exchange) => this.observe(exchange));
     // Every request in flight listens to the one stop signal.
-    setMaxListeners(0, this.abort.signal);
+    setMaxListeners(0, this.abort.signal, this.stopWaits.signal);
   }
 
   get state(): SenderState {
@@ -289,6 +296,29 @@ export class RequestSender {
     }
   }
 
+  /**
+   * The import is stopping (a pause, a cancel, Ctrl-C): requests in flight may still answer, and
+   * a call may make its first attempt (the next step of a contact being sent), but nothing is
+   * retried and nothing waits: a call that would retry, wait out a pause or sleep rejects with
+   * SenderClosedError at once (its contact is sent again on resume). So a stop is honoured within
+   * one round trip even while every write fails and the health check answers.
+   */
+  stopNewAttempts(): void {
+    if (this.stopping || this.currentState === 'closed') return;
+    this.stopping = true;
+    this.stopWaits.abort();
+    this.stopChecks();
+    for (const sleep of this.sleeps) {
+      clearTimeout(sleep.timer);
+      sleep.done();
+    }
+    this.sleeps.clear();
+    const resume = this.resume;
+    this.resumed = null;
+    this.resume = null;
+    resume?.();
+  }
+
   /** Stops: requests in flight are cancelled and pending calls reject with SenderClosedError. */
   close(): void {
     if (this.currentState === 'closed') return;
@@ -297,6 +327,7 @@ export class RequestSender {
     this.quotaTimer = null;
     this.stopChecks();
     this.abort.abort();
+    this.stopWaits.abort();
     for (const sleep of this.sleeps) {
       clearTimeout(sleep.timer);
       sleep.done();
@@ -329,8 +360,11 @@ export class RequestSender {
       rateLimited: 0,
     };
     this.activeCalls += 1;
+    let attempted = false;
     try {
       for (;;) {
+        // Stopping: no retry (see stopNewAttempts).
+        if (this.stopping && attempted) throw new SenderClosedError();
         if (await this.whileSending()) {
           // After a pause, the request starts again with all its attempts.
           attempts.failures = 0;
@@ -338,6 +372,7 @@ export class RequestSender {
         }
         const permit = await this.turn(route);
         if (permit === 'later') continue;
+        attempted = true;
         tally.requests += 1;
         let waitMs: number;
         try {
@@ -358,7 +393,8 @@ export class RequestSender {
 
   /** Waits `ms`; rejects with SenderClosedError when the sender closes first. */
   sleep(ms: number): Promise<void> {
-    if (this.currentState === 'closed') return Promise.reject(new SenderClosedError());
+    if (this.currentState === 'closed' || this.stopping)
+      return Promise.reject(new SenderClosedError());
     return new Promise<void>((resolve, reject) => {
       const entry = {
         timer: setTimeout(() => {
@@ -377,7 +413,7 @@ export class RequestSender {
    */
   private async turn(route: CrispRoute): Promise<RatePermit | null | 'later'> {
     const permit = this.rate
-      ? await this.rate.acquire(route, this.abort.signal).catch(() => null)
+      ? await this.rate.acquire(route, this.stopWaits.signal).catch(() => null)
       : null;
     if (this.rate && !permit) throw new SenderClosedError();
     if (this.currentState !== 'sending') {
@@ -543,7 +579,7 @@ export class RequestSender {
   private async whileSending(): Promise<boolean> {
     let waited = false;
     while (this.currentState !== 'sending') {
-      if (this.currentState === 'closed') throw new SenderClosedError();
+      if (this.currentState === 'closed' || this.stopping) throw new SenderClosedError();
       waited = true;
       this.resumed ??= new Promise<void>((resolve) => (this.resume = resolve));
       await this.resumed;
@@ -625,6 +661,7 @@ export class RequestSender {
 
   private scheduleCheck(delayMs: number): void {
     if (this.checkTimer) clearTimeout(this.checkTimer);
+    if (this.stopping) return;
     this.checkTimer = setTimeout(() => {
       this.checkTimer = null;
       void this.checkCrisp();

@@ -28,6 +28,7 @@ import {
   type SearchFilter,
 } from './crisp-schemas';
 import { encodePeopleId } from './people-id';
+import { redactSecrets, rememberCrispToken } from './secret-redaction';
 
 export const DEFAULT_CRISP_API_URL = 'https://api.crisp.chat';
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -122,6 +123,8 @@ export class CrispClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.baseUrl = `${apiUrl}/v1/website/${connection.websiteId}`;
     this.#authorization = `Basic ${Buffer.from(`${connection.identifier}:${connection.key}`).toString('base64')}`;
+    // Texts from Crisp's answers are redacted with it (a server may echo the header).
+    rememberCrispToken(connection.identifier, connection.key);
     this.userAgent = options.userAgent ?? 'crisp-contact-importer';
     if (options.observer) this.observers.add(options.observer);
   }
@@ -367,7 +370,9 @@ export class CrispClient {
         envelope = null;
       }
     }
-    const reason = envelope?.reason ?? null;
+    // Every text taken from the answer is redacted here, once for all its uses (a server may
+    // repeat the Authorization header in its errors).
+    const reason = envelope?.reason != null ? redactSecrets(envelope.reason) : null;
 
     if (status >= 200 && status < 300) {
       if (method === 'HEAD') {
@@ -395,12 +400,15 @@ export class CrispClient {
     }
 
     const errorData = CrispErrorData.safeParse(envelope?.data);
-    const crispMessage = errorData.success ? errorData.data.message : undefined;
+    const crispMessage =
+      errorData.success && errorData.data.message !== undefined
+        ? redactSecrets(errorData.data.message)
+        : undefined;
     const kind = envelope || status < 500 ? classifyErrorAnswer(status, reason) : 'server';
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     const message =
       kind === 'server' && !envelope
-        ? `Crisp had a problem answering (HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}, not a JSON answer).`
+        ? `Crisp had a problem answering (HTTP ${status}${response.statusText ? ` ${redactSecrets(response.statusText)}` : ''}, not a JSON answer).`
         : describeErrorAnswer(kind, status, reason, crispMessage);
     report({ status, reason, errorKind: kind, headers: response.headers, retryAfterMs });
     throw new CrispRequestError(kind, message, {

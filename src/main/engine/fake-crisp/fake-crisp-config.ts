@@ -19,8 +19,16 @@ export function defaultFakeCrispConfig(): FakeCrispConfig {
     rateLimit: null,
     dailyQuota: null,
     search: { multiValue: 'any', lagMs: 0, maxPerPage: 50, maxPage: 0 },
-    faults: { serverErrorRate: 0, connectionResetRate: 0, slowRate: 0, slowMs: 15_000, seed: 1 },
+    faults: {
+      serverErrorRate: 0,
+      connectionResetRate: 0,
+      slowRate: 0,
+      slowMs: 15_000,
+      seed: 1,
+      scope: 'all',
+    },
     outage: null,
+    echoAuthorization: false,
   };
 }
 

@@ -49,6 +49,8 @@ interface Answer {
   contentType: string;
   bloomStatus: string;
   headers?: Record<string, string>;
+  /** The HTTP status line's text, when not the usual one. */
+  statusMessage?: string;
 }
 
 const NO_BODY = Symbol('no body');
@@ -459,8 +461,9 @@ export async function startFakeCrisp(
     return { state };
   }
 
-  function deliver(req: IncomingMessage, res: ServerResponse, answer: Answer): void {
+  function deliver(req: IncomingMessage, res: ServerResponse, given: Answer): void {
     if (res.destroyed || res.writableEnded) return;
+    const answer = config.echoAuthorization ? echoAuthorization(given, req) : given;
     const headers: Record<string, string | number> = {
       'Content-Type': answer.contentType,
       'Content-Length': Buffer.byteLength(answer.body),
@@ -472,10 +475,28 @@ export async function startFakeCrisp(
       headers.Etag = weakEtag(answer.body);
       headers.Vary = 'ETag';
     }
-    const statusMessage = answer.status === 420 ? 'Enhance Your Calm' : undefined;
+    const statusMessage =
+      answer.statusMessage ?? (answer.status === 420 ? 'Enhance Your Calm' : undefined);
     if (statusMessage) res.writeHead(answer.status, statusMessage, headers);
     else res.writeHead(answer.status, headers);
     res.end(req.method === 'HEAD' ? undefined : answer.body);
+  }
+
+  /** An error answer that repeats the request's Authorization header (echoAuthorization). */
+  function echoAuthorization(answer: Answer, req: IncomingMessage): Answer {
+    if (answer.status < 400) return answer;
+    const header = req.headers.authorization ?? '(none)';
+    const said = `Authorization: ${header}`;
+    if (answer.contentType !== 'application/json') {
+      return { ...answer, body: `${answer.body}<!-- ${said} -->`, statusMessage: `Error ${said}` };
+    }
+    const parsed = JSON.parse(answer.body) as { reason: string; data: unknown };
+    const data = isPlainObject(parsed.data) ? parsed.data : {};
+    const envelopeOut =
+      config.echoAuthorization === 'reason'
+        ? { ...parsed, reason: `${parsed.reason} (${said})` }
+        : { ...parsed, data: { ...data, message: `request refused; ${said}` } };
+    return { ...answer, body: JSON.stringify(envelopeOut) };
   }
 
   function resetConnection(req: IncomingMessage): void {
@@ -562,8 +583,11 @@ export async function startFakeCrisp(
         : execute(route, parseJsonBody(text), search);
 
     const faults = config.faults;
+    const faultsHere = faults.scope === 'all' || (method !== 'GET' && method !== 'HEAD');
     const roll =
-      faults.serverErrorRate + faults.connectionResetRate + faults.slowRate > 0 ? dice.next() : 1;
+      faultsHere && faults.serverErrorRate + faults.connectionResetRate + faults.slowRate > 0
+        ? dice.next()
+        : 1;
     if (roll < faults.serverErrorRate) {
       const statuses = [500, 502, 503] as const;
       answerNow(htmlServerError(statuses[Math.floor(dice.next() * 3)] ?? 500), route.name);

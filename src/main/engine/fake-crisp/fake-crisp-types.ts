@@ -55,6 +55,11 @@ export interface FaultConfig {
   slowMs: number;
   /** Seed of the fault dice: the same seed and request order give the same faults. */
   seed: number;
+  /**
+   * Which requests the faults hit: 'all' (the default) or 'writes' (POST, PUT, PATCH, DELETE
+   * only: reads, and the GET people/stats health check, keep answering 200).
+   */
+  scope: 'all' | 'writes';
 }
 
 /** How the list route (GET people/profiles) searches: all unconfirmed in Crisp (crisp-api.md §4.7). */
@@ -121,6 +126,12 @@ export interface FakeCrispConfig {
   faults: FaultConfig;
   /** Crisp down (see OutageConfig). Default null. */
   outage: null | OutageConfig;
+  /**
+   * A careless server: every error answer echoes the request's Authorization header (in the
+   * JSON envelope's `data.message`, in `reason` with 'reason', in the HTML body of a 5xx).
+   * Default false. For tests that no key leaks into a report, a journal or the terminal.
+   */
+  echoAuthorization: false | 'message' | 'reason';
 }
 
 /** A configuration change: like `Partial<FakeCrispConfig>`, but parts of nested objects may be given. */

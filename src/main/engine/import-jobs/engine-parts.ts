@@ -189,6 +189,7 @@ class CrispJobSender implements JobContactSender {
   private saveTimer: NodeJS.Timeout | null = null;
   private checking = false;
   private closed = false;
+  private readonly watchedSignals = new WeakSet<AbortSignal>();
 
   private constructor(
     private readonly sender: ContactSender,
@@ -236,10 +237,23 @@ class CrispJobSender implements JobContactSender {
 
   send(
     contact: ContactProfile,
-    _signal: AbortSignal,
+    signal: AbortSignal,
     plan?: ContactWritePlan,
   ): Promise<SendOutcome> {
+    this.watchStop(signal);
     return this.sender.send(contact, plan);
+  }
+
+  /**
+   * Once the run's stop signal aborts, nothing is retried and nothing waits any more: a send
+   * that would rejects (its contact is sent again on resume), so a stop is honoured within one
+   * round trip whatever state the sender is in (writes failing, a quota or connection wait...).
+   */
+  private watchStop(signal: AbortSignal): void {
+    if (this.watchedSignals.has(signal)) return;
+    this.watchedSignals.add(signal);
+    if (signal.aborted) this.sender.stopNewAttempts();
+    else signal.addEventListener('abort', () => this.sender.stopNewAttempts(), { once: true });
   }
 
   condition(): SenderCondition {

@@ -15,12 +15,18 @@
  */
 import { EventEmitter } from 'node:events';
 import { access } from 'node:fs/promises';
+import { removeStrayTemporaryFiles } from '../app-settings/output-file';
 import type { ContactProfile } from '../../../shared/contact-profile';
 import type { DayPlan } from '../../../shared/day-plan';
 import type { RowIssue } from '../../../shared/row-issue';
 import type { ChangeLedger } from '../change-ledger';
 import { ContactPlanner } from '../contact-planning';
-import { assertJobFileUnchanged } from './import-job-setup';
+import {
+  assertJobFileSizeAndTime,
+  assertJobFileUnchanged,
+  FileChangedError,
+} from './import-job-setup';
+import { writeJobReport } from './job-finish';
 import { estimateJobEta } from './job-eta';
 import type {
   ImportJobParts,
@@ -28,14 +34,7 @@ import type {
   SenderCondition,
   SourceRecord,
 } from './import-job-parts';
-import {
-  collectJournalProblems,
-  buildSummary,
-  ImportLog,
-  writeFailedRowsCsv,
-  writeSummary,
-  type FailedRowsExport,
-} from './job-outputs';
+import { buildSummary, ImportLog, writeSummary } from './job-outputs';
 import {
   isFinishedJobState,
   type ImportJobRecord,
@@ -111,13 +110,18 @@ export interface ImportJobRunnerOptions {
   saveIntervalMs?: number;
   /** End the run (state waiting_for_quota or waiting_for_connection) instead of waiting. */
   stopWhenWaiting?: boolean;
+  /**
+   * How often the file's size and modification time are checked while the job runs (a file
+   * that changes mid-run stops it, as a changed file refuses a resume). Default 2 s.
+   */
+  fileCheckMs?: number;
   journal?: RowJournalOptions;
   lockPollMs?: number;
   /** Strings the log must never contain (a token key). */
   secrets?: string[];
 }
 
-type StopRequest = 'pause' | 'cancel' | 'waiting' | null;
+type StopRequest = 'pause' | 'cancel' | 'waiting' | 'file_changed' | null;
 
 /** How a run ended: the job's next state, in plain words, and why when it is a problem. */
 interface RunEnd {
@@ -169,6 +173,9 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   private progressTimer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
   private journalProblem: Error | null = null;
+  /** The file changed while this run read or sent it (the run stops). */
+  private fileChange: FileChangedError | null = null;
+  private fileTimer: NodeJS.Timeout | null = null;
   private sessionStart = { at: 0, offset: 0, read: 0 };
 
   constructor(options: ImportJobRunnerOptions) {
@@ -294,6 +301,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       } catch (error) {
         this.journalProblem ??= error as Error;
       }
+      // Rows appended (or the file saved again) after it was read are not left out unsaid.
+      if (!this.stop && !readerError) await this.checkFile(job, 'whole');
       end = this.endOfRun(job, journal, watermark, sender, readerError);
     } catch (error) {
       await this.cleanup(sender, lock, journal, false);
@@ -305,20 +314,73 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       throw error;
     }
 
-    await this.cleanup(sender, lock, journal, end.state === 'completed');
+    // The website stays locked until job.json tells how the run ended.
+    await this.cleanup(sender, null, journal, end.state === 'completed');
+    try {
+      await this.finishRun(end, journal);
+    } finally {
+      await lock?.release().catch(() => undefined);
+    }
+    this.emitProgress();
+    await this.log?.flush();
+    return this.job!;
+  }
+
+  /**
+   * Saves how the run ended. A finished job's report (failed-rows.csv, summary.json) is written
+   * before job.json says it is finished, so "completed" always comes with its report: when the
+   * report cannot be written (a full disk), the job stays paused and says so, and the next run
+   * writes it without sending anything again.
+   */
+  private async finishRun(end: RunEnd, journal: RowJournal): Promise<void> {
     this.update({
       counters: { ...journal.replayState.counters },
       journal: journal.snapshot(),
       waitingUntil: end.state === 'waiting_for_quota' ? (this.job?.waitingUntil ?? null) : null,
-      problem: end.problem,
-      finishedAt: isFinishedJobState(end.state) ? new Date().toISOString() : null,
     });
-    this.setState(end.state, end.message);
-    this.log?.info(end.message ?? describeJobState(end.state));
-    await this.writeOutputs(isFinishedJobState(end.state));
-    this.emitProgress();
-    await this.log?.flush();
-    return this.job!;
+    const finalEnd = isFinishedJobState(end.state) ? await this.writeReport(end) : end;
+    const finished = isFinishedJobState(finalEnd.state);
+    this.update({
+      problem: finalEnd.problem,
+      finishedAt: finished ? new Date().toISOString() : null,
+    });
+    // The job saved by the report's summary and by job.json are the same (finishedAt aside).
+    this.setState(finalEnd.state, finalEnd.message);
+    this.log?.info(finalEnd.message ?? describeJobState(finalEnd.state));
+    await this.saveSoon();
+    if (!finished) await this.writeSummaryOfStop();
+    const paths = this.store.paths(this.jobId);
+    await removeStrayTemporaryFiles(paths.dir);
+  }
+
+  /** The report of a job that ends now as `end` says; for a completed job, the job stays paused if it cannot be written. */
+  private async writeReport(end: RunEnd): Promise<RunEnd> {
+    const finalJob: ImportJobRecord = {
+      ...this.job!,
+      state: end.state,
+      stateMessage: end.message,
+      problem: end.problem,
+      finishedAt: new Date().toISOString(),
+    };
+    try {
+      await writeJobReport(this.store, finalJob, this.parts, {
+        failedRowsRequired: end.state === 'completed',
+        onFailedRowsProblem: (message) =>
+          this.log?.warn(`The failed rows file could not be written: ${message}`),
+      });
+      return end;
+    } catch (error) {
+      const reason = (error as Error).message;
+      if (end.state !== 'completed') {
+        this.log?.warn(`The report could not be written: ${reason}`);
+        return end;
+      }
+      const message =
+        `Every row has its outcome, but the report could not be written (${reason}). ` +
+        'Free some disk space or check the folder, then resume the import: nothing is sent again, only the report is written.';
+      this.log?.error(message);
+      return { state: 'paused', message, problem: { code: 'report_unwritable', message } };
+    }
   }
 
   /**
@@ -524,6 +586,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
           await dispatcher.add({ row: rec.row, offset: rec.offset, contact: mapped.contact });
         }
       }
+      // The whole file is read: it must still be the file the job began with.
+      if (!this.stop) await this.checkFile(job, 'whole');
       if (!this.stop) await dispatcher.finish();
       return null;
     } catch (error) {
@@ -598,6 +662,10 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
           `in Crisp, ${counters.skipped} skipped, ${counters.failed} failed.`,
         problem: null,
       };
+    }
+    if (this.fileChange) {
+      const message = this.fileChange.message;
+      return { state: 'paused', message, problem: { code: 'file_changed', message } };
     }
     if (this.stop === 'pause') {
       const row = journal.replayState.resumePoint?.row ?? job.layout.dataStartRow;
@@ -675,35 +743,18 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     await this.ledgerSaving;
   }
 
-  /** summary.json always; failed-rows.csv when the job has ended (it reads the file again). */
-  private async writeOutputs(finished: boolean): Promise<void> {
+  /** summary.json of a job that stopped without finishing (best effort: job.json is the truth). */
+  private async writeSummaryOfStop(): Promise<void> {
     const job = this.job!;
     const paths = this.store.paths(job.id);
-    let failedRows: FailedRowsExport = { path: null, rows: 0 };
-    if (finished && job.counters.skipped + job.counters.failed > 0) {
-      try {
-        const problems = await collectJournalProblems(paths.journal);
-        const source = this.parts.openSource(job);
-        const controller = new AbortController();
-        failedRows = await writeFailedRowsCsv({
-          outPath: paths.failedRows,
-          problems,
-          headers: job.layout.headers,
-          delimiter: job.layout.format.delimiter,
-          withBom: job.layout.format.encoding !== 'utf-8',
-          readRows: (start) => source.read(start, controller.signal),
-        });
-        controller.abort();
-      } catch (error) {
-        this.log?.warn(`The failed rows file could not be written: ${(error as Error).message}`);
-      }
-    }
     const summary = buildSummary(job, {
-      failedRowsFile: failedRows.path ?? (finished ? null : await existing(paths.failedRows)),
+      failedRowsFile: await existing(paths.failedRows),
       journalFile: paths.journal,
       logFile: paths.log,
     });
-    await writeSummary(paths.summary, summary);
+    await writeSummary(paths.summary, summary).catch((error: unknown) => {
+      this.log?.warn(`summary.json could not be written: ${(error as Error).message}`);
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -768,6 +819,24 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     if (now.state !== 'sending') apply(now);
   }
 
+  /**
+   * Checks that the file is still the one the job began with: its size and modification time
+   * (every few seconds while the job runs), or its whole fingerprint (once the file is read, and
+   * before the job completes). A change stops the run (see endOfRun).
+   */
+  private async checkFile(job: ImportJobRecord, how: 'size_and_time' | 'whole'): Promise<void> {
+    if (this.fileChange) return;
+    try {
+      if (how === 'whole') await assertJobFileUnchanged(job, 'run');
+      else await assertJobFileSizeAndTime(job);
+    } catch (error) {
+      if (!(error instanceof FileChangedError) || this.fileChange) return;
+      this.fileChange = error;
+      this.log?.error(error.message);
+      this.requestInternalStop('file_changed');
+    }
+  }
+
   private requestInternalStop(kind: StopRequest = 'pause'): void {
     if (this.stop) return;
     this.stop = kind;
@@ -777,6 +846,12 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
 
   private startTimers(): void {
     this.saveTimer = setInterval(() => void this.saveSoon(), this.saveIntervalMs);
+    const job = this.job!;
+    this.fileTimer = setInterval(
+      () => void this.checkFile(job, 'size_and_time'),
+      this.options.fileCheckMs ?? 2000,
+    );
+    this.fileTimer.unref?.();
     // Not unref: while a run is active (even only waiting), the process must stay up.
     this.progressTimer = setInterval(
       () => this.maybeEmitProgress(),
@@ -797,6 +872,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     if (this.saveTimer) clearInterval(this.saveTimer);
     if (this.progressTimer) clearInterval(this.progressTimer);
     if (this.ledgerTimer) clearInterval(this.ledgerTimer);
+    if (this.fileTimer) clearInterval(this.fileTimer);
+    this.fileTimer = null;
     this.saveTimer = null;
     this.progressTimer = null;
     this.ledgerTimer = null;
@@ -879,7 +956,10 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   }
 }
 
-/** Cancels a job that is not running: keeps what was done, writes the report. */
+/**
+ * Cancels a job that is not running: keeps what was done, writes the report (before job.json
+ * says it is cancelled, as for any finished job).
+ */
 export async function cancelImportJob(
   store: ImportJobStore,
   jobId: string,
@@ -898,33 +978,9 @@ export async function cancelImportJob(
     updatedAt: new Date().toISOString(),
     finishedAt: new Date().toISOString(),
   };
+  await writeJobReport(store, cancelled, parts ?? null, { failedRowsRequired: false });
   await store.save(cancelled);
-  const paths = store.paths(jobId);
-  let failedRowsFile: string | null = null;
-  if (parts && c.skipped + c.failed > 0) {
-    try {
-      const problems = await collectJournalProblems(paths.journal);
-      const source = parts.openSource(cancelled);
-      const controller = new AbortController();
-      failedRowsFile = (
-        await writeFailedRowsCsv({
-          outPath: paths.failedRows,
-          problems,
-          headers: job.layout.headers,
-          delimiter: job.layout.format.delimiter,
-          withBom: job.layout.format.encoding !== 'utf-8',
-          readRows: (start) => source.read(start, controller.signal),
-        })
-      ).path;
-      controller.abort();
-    } catch {
-      failedRowsFile = null;
-    }
-  }
-  await writeSummary(
-    paths.summary,
-    buildSummary(cancelled, { failedRowsFile, journalFile: paths.journal, logFile: paths.log }),
-  );
+  await removeStrayTemporaryFiles(store.paths(jobId).dir);
   return cancelled;
 }
 

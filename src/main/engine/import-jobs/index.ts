@@ -16,3 +16,4 @@ export * from './import-job-runner';
 export * from './engine-parts';
 export * from './job-eta';
 export * from './ledger-journals';
+export * from './job-finish';

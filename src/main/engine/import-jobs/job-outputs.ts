@@ -1,11 +1,10 @@
 /**
  * What a job leaves in its folder for people: summary.json, failed-rows.csv and import.log.
  */
-import { createWriteStream } from 'node:fs';
-import { appendFile, rename, rm } from 'node:fs/promises';
-import { once } from 'node:events';
-import { basename, dirname, join } from 'node:path';
+import { appendFile, rm } from 'node:fs/promises';
 import { writeJsonFileAtomic } from '../app-settings/json-file';
+import { APPEND_FLAGS, OutputFileWriter } from '../app-settings/output-file';
+import { redactSecrets } from '../crisp-client/secret-redaction';
 import type { ImportJobRecord } from './job-record';
 import { readJournalRows } from './row-journal';
 
@@ -93,7 +92,9 @@ export interface FailedRowsExport {
 /**
  * Writes failed-rows.csv: the original columns, then `row`, `outcome` and `reason`, with the
  * source's delimiter, in UTF-8 (with a BOM when the source was not UTF-8, so spreadsheet apps
- * show accents right). Written to a temporary file, then renamed. No file when nothing failed.
+ * show accents right). Written to a temporary file created exclusively beside it, then renamed
+ * (output-file.ts). Reasons are redacted (no key, whatever the server said). No file when
+ * nothing failed.
  */
 export async function writeFailedRowsCsv(options: {
   outPath: string;
@@ -114,23 +115,11 @@ export async function writeFailedRowsCsv(options: {
     if (row < first.row) first = { row, offset: p.at };
     if (row > lastRow) lastRow = row;
   }
-  const tmp = join(dirname(outPath), `.${basename(outPath)}.${process.pid}.tmp`);
-  const out = createWriteStream(tmp, { encoding: 'utf8', mode: 0o600 });
-  // Every stream error is kept and rethrown by the next write: an 'error' event with no listener
-  // (e.g. a write still in flight when the stream is destroyed because the source could not be
-  // read) would otherwise end the whole process.
-  let streamError: Error | null = null;
-  out.on('error', (error) => {
-    streamError ??= error;
-  });
-  const write = async (text: string): Promise<void> => {
-    if (streamError) throw streamError;
-    if (!out.write(text)) await once(out, 'drain');
-  };
+  const out = await OutputFileWriter.open(outPath);
   let written = 0;
   try {
-    if (options.withBom) await write('\ufeff');
-    await write(formatCsvLine([...headers, 'row', 'outcome', 'reason'], delimiter) + '\r\n');
+    if (options.withBom) await out.write('\ufeff');
+    await out.write(formatCsvLine([...headers, 'row', 'outcome', 'reason'], delimiter) + '\r\n');
     const width = headers.length;
     outer: for await (const batch of options.readRows(first)) {
       for (const record of batch) {
@@ -139,27 +128,19 @@ export async function writeFailedRowsCsv(options: {
         if (!problem) continue;
         const cells = record.fields.slice();
         while (cells.length < width) cells.push('');
-        await write(
-          formatCsvLine(
-            [...cells, String(record.row), problem.outcome, problem.reason],
-            delimiter,
-          ) + '\r\n',
+        const reason = redactSecrets(problem.reason);
+        await out.write(
+          formatCsvLine([...cells, String(record.row), problem.outcome, reason], delimiter) +
+            '\r\n',
         );
         written++;
       }
     }
-    out.end();
-    await once(out, 'finish');
-    if (streamError) throw streamError;
-    await rename(tmp, outPath);
   } catch (error) {
-    out.destroy();
-    // The file may still be opening: remove it only once the stream is closed, or it appears
-    // after the removal.
-    if (!out.closed) await once(out, 'close');
-    await rm(tmp, { force: true });
+    await out.discard();
     throw error;
   }
+  await out.commit();
   return { path: outPath, rows: written };
 }
 
@@ -226,17 +207,32 @@ export function buildSummary(
   };
 }
 
+/** Writes summary.json; its texts are redacted (no key, whatever the server said). */
 export async function writeSummary(path: string, summary: ImportSummary): Promise<void> {
-  await writeJsonFileAtomic(path, summary);
+  await writeJsonFileAtomic(path, {
+    ...summary,
+    message: summary.message === null ? null : redactSecrets(summary.message),
+    failedByReason: redactReasonCounts(summary.failedByReason),
+  });
+}
+
+/** Counts by reason with the reasons redacted (two reasons may become one). */
+export function redactReasonCounts(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [reason, count] of Object.entries(counts)) {
+    const key = redactSecrets(reason);
+    out[key] = (out[key] ?? 0) + count;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
 // import.log
 
 /**
- * The job's log: one timestamped line per event, appended. Every line goes through `redact`:
- * the secrets it was given, anything that looks like a Basic auth header, and 64-character hex
- * strings (the shape of a Crisp key) are replaced by [hidden]. Writing is best effort: a log that
+ * The job's log: one timestamped line per event, appended (never through a symlink). Every line
+ * goes through `redact` (redactSecrets: the secrets it was given, the tokens this process used,
+ * anything that looks like a Basic auth header or a Crisp key are replaced by [hidden]). Writing is best effort: a log that
  * cannot be written never stops an import.
  */
 export class ImportLog {
@@ -251,11 +247,7 @@ export class ImportLog {
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('[hidden]');
-    out = out.replace(/Basic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [hidden]');
-    out = out.replace(/\b[0-9a-fA-F]{64}\b/g, '[hidden]');
-    return out;
+    return redactSecrets(text, this.secrets);
   }
 
   info(message: string): void {
@@ -273,7 +265,9 @@ export class ImportLog {
   private write(level: string, message: string): void {
     const line = `${new Date().toISOString()} ${level.padEnd(5)} ${this.redact(message).replace(/[\r\n]+/g, ' ')}\n`;
     this.chain = this.chain
-      .then(() => appendFile(this.path, line, { encoding: 'utf8', mode: 0o600 }))
+      .then(() =>
+        appendFile(this.path, line, { encoding: 'utf8', mode: 0o600, flag: APPEND_FLAGS }),
+      )
       .catch(() => undefined);
   }
 

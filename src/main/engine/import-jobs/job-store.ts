@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { ImportMapping } from '../../../shared/column-mapping';
 import { isJobId } from '../../../shared/job-id';
 import { readJsonFile, writeJsonFileAtomic } from '../app-settings/json-file';
+import { redactSecrets } from '../crisp-client/secret-redaction';
+import { redactReasonCounts } from './job-outputs';
 import { ImportJobRecord, IMPORT_JOB_VERSION } from './job-record';
 import { isResumableState } from './job-state';
 
@@ -50,6 +52,21 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The job with its messages and failure reasons redacted (secret-redaction.ts). */
+function redactJobTexts(record: ImportJobRecord): ImportJobRecord {
+  return {
+    ...record,
+    stateMessage: record.stateMessage === null ? null : redactSecrets(record.stateMessage),
+    problem: record.problem
+      ? { ...record.problem, message: redactSecrets(record.problem.message) }
+      : null,
+    journal: {
+      ...record.journal,
+      failedByReason: redactReasonCounts(record.journal.failedByReason),
+    },
+  };
+}
+
 export interface ResumableJobQuery {
   filePath: string;
   websiteId: string;
@@ -80,8 +97,9 @@ export class ImportJobStore {
     };
   }
 
+  /** Writes job.json atomically; its texts are redacted (no key, whatever a server said). */
   async save(record: ImportJobRecord): Promise<void> {
-    const checked = ImportJobRecord.parse(record);
+    const checked = ImportJobRecord.parse(redactJobTexts(record));
     await mkdir(this.paths(record.id).dir, { recursive: true, mode: 0o700 });
     await writeJsonFileAtomic(this.paths(record.id).record, checked);
   }
@@ -132,6 +150,24 @@ export class ImportJobStore {
       }
     }
     return { jobs, problems };
+  }
+
+  /**
+   * The newest job for this file, website and mapping, whatever its state (to tell that the
+   * same import already completed), if any.
+   */
+  async findLatest(query: ResumableJobQuery): Promise<ImportJobRecord | null> {
+    const { jobs } = await this.list();
+    const filePath = resolve(query.filePath);
+    return (
+      jobs.find(
+        (job) =>
+          resolve(job.file.path) === filePath &&
+          job.websiteId === query.websiteId &&
+          job.mappingHash === query.mappingHash &&
+          job.options.dryRun === query.dryRun,
+      ) ?? null
+    );
   }
 
   /** The newest unfinished job for this file, website and mapping, if any. */

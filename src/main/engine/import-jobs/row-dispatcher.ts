@@ -196,7 +196,7 @@ export class RowDispatcher {
     } catch (error) {
       // A bug must not lose rows: they fail with the reason, and can be imported again.
       planner.settled(group.email, true);
-      const reason = `The app failed while planning this row (${(error as Error).message}), so it was not sent. Import it again; if it fails again, report it.`;
+      const reason = `crisp-import could not work out what to send for this row (a bug: ${(error as Error).message}). Import the row again from the failed rows file; if it fails again, report it.`;
       for (const row of group.rows) {
         void this.record(
           {
@@ -246,7 +246,7 @@ export class RowDispatcher {
       if (this.stopping) return null;
       outcome = {
         kind: 'failed',
-        reason: `The app failed while sending this row (${(error as Error).message}). Import it again; if it fails again, report it.`,
+        reason: `This row could not be sent (a bug in crisp-import: ${(error as Error).message}). Import it again from the failed rows file; if it fails again, report it.`,
         retryable: true,
         requests: 0,
       };

@@ -24,9 +24,11 @@
  * ignored and cut off, so new records never follow garbage. Loading replays only the part of the
  * journal written after the last snapshot stored in job.json (see JournalSnapshot).
  */
-import { open, stat, truncate, type FileHandle } from 'node:fs/promises';
+import { lstat, open, stat, truncate, type FileHandle } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
+import { APPEND_FLAGS } from '../app-settings/output-file';
+import { redactSecrets } from '../crisp-client/secret-redaction';
 import { LEDGER_NOTE_PATTERN } from '../change-ledger/ledger-note';
 import {
   emptyCounters,
@@ -244,7 +246,14 @@ export class RowJournal {
     const notes: string[] = [];
     let size = 0;
     try {
-      size = (await stat(path)).size;
+      const info = await lstat(path);
+      // Never read, cut or append through a link planted in the job's folder.
+      if (!info.isFile()) {
+        throw new JournalWriteError(
+          `The import's journal ${path} is not a plain file (a link or a folder is in its place). Move it away, then resume.`,
+        );
+      }
+      size = info.size;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -272,7 +281,7 @@ export class RowJournal {
       );
       await truncate(path, replay.validEnd);
     }
-    const handle = await open(path, 'a');
+    const handle = await open(path, APPEND_FLAGS, 0o600);
     return {
       journal: new RowJournal(handle, replay.validEnd, state, options),
       notes,
@@ -307,10 +316,11 @@ export class RowJournal {
     return this.state.recordedAbove.has(row);
   }
 
-  /** Appends a row's outcome; resolves once it is durable on disk. */
-  append(record: RowOutcomeRecord): Promise<void> {
+  /** Appends a row's outcome (its reason redacted: no key); resolves once it is durable on disk. */
+  append(given: RowOutcomeRecord): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new JournalWriteError('The journal is closed.'));
+    const record = 'reason' in given ? { ...given, reason: redactSecrets(given.reason) } : given;
     return new Promise<void>((resolve, reject) => {
       this.pendingLines.push(JSON.stringify(record));
       this.pendingRecords.push(record);

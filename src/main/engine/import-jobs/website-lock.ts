@@ -100,7 +100,7 @@ export async function acquireWebsiteLock(
   };
   const ticketName = `${String(Date.now()).padStart(15, '0')}-${process.pid}-${jobId}.json`;
   const ticketPath = join(queueDir, ticketName);
-  await writeFile(ticketPath, JSON.stringify(me));
+  await writeFile(ticketPath, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
   heldHere.add(ticketPath);
   const pollMs = options.pollMs ?? 250;
   let lastAhead = '';

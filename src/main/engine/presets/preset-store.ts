@@ -3,8 +3,9 @@
  * atomically (temporary file, then rename). Built-in presets live in code and are read-only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../app-settings/output-file';
 import { ImportMapping } from '../../../shared/column-mapping';
 import {
   BUILT_IN_PRESETS,
@@ -63,23 +64,6 @@ function newId(): string {
 
 function builtInIds(): Set<string> {
   return new Set(BUILT_IN_PRESETS.map((p) => p.id));
-}
-
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
 }
 
 function plainIoError(action: string, error: unknown): PresetStoreError {
