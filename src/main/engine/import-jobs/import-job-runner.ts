@@ -48,6 +48,13 @@ import { RowJournal, type RowJournalOptions, type RowOutcomeRecord } from './row
 import { openWebsiteLedger } from './ledger-journals';
 import { countRepeatedEmails } from './repeated-email-count';
 import { RowDispatcher } from './row-dispatcher';
+import {
+  beginFailedRowRetry,
+  describeFailedRowRetry,
+  reopenForRetry,
+  retryRowSource,
+  type FailedRowRetryPlan,
+} from './failed-row-retry';
 import { RowWatermark } from './row-watermark';
 import { acquireWebsiteLock, LockWaitAbortedError, type WebsiteLock } from './website-lock';
 
@@ -119,6 +126,11 @@ export interface ImportJobRunnerOptions {
   lockPollMs?: number;
   /** Strings the log must never contain (a token key). */
   secrets?: string[];
+  /**
+   * Send again, inside this completed job, only its failed rows that can pass now (server
+   * errors, timeouts...: failed-row-retry.ts); their new outcomes replace the failures.
+   */
+  retryFailed?: boolean;
 }
 
 type StopRequest = 'pause' | 'cancel' | 'waiting' | 'file_changed' | null;
@@ -177,6 +189,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   private fileChange: FileChangedError | null = null;
   private fileTimer: NodeJS.Timeout | null = null;
   private sessionStart = { at: 0, offset: 0, read: 0 };
+  /** The failed rows this run sends again (retryFailed), once the journal is open. */
+  private retryPlan: FailedRowRetryPlan | null = null;
 
   constructor(options: ImportJobRunnerOptions) {
     super();
@@ -256,6 +270,7 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       counters: { ...journal.replayState.counters },
       journal: journal.snapshot(),
     });
+    if (this.options.retryFailed) this.retryPlan = await beginFailedRowRetry(journal, paths.journal);
 
     let sender: JobContactSender | null = null;
     let end: RunEnd;
@@ -274,14 +289,19 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       this.watermark = watermark;
       journal.setMarkProvider(() => watermark.current());
 
-      const startText = resuming
-        ? `Resuming import ${job.id} at row ${start.row} (byte ${start.offset}); ${job.counters.read} rows were already done.`
-        : `Starting import ${job.id} of ${job.file.path} to website ${job.websiteId}${job.options.dryRun ? ' (dry run: nothing is written)' : ''}.`;
+      const startText = this.retryPlan
+        ? describeFailedRowRetry(job.id, this.retryPlan)
+        : resuming
+          ? `Resuming import ${job.id} at row ${start.row} (byte ${start.offset}); ${job.counters.read} rows were already done.`
+          : `Starting import ${job.id} of ${job.file.path} to website ${job.websiteId}${job.options.dryRun ? ' (dry run: nothing is written)' : ''}.`;
       this.log!.info(startText);
       if (resuming) this.emit('notice', startText);
       const startedAt = job.startedAt ?? new Date().toISOString();
       job = this.update({ startedAt, problem: null });
       this.ledger = await this.openLedger(job, resuming);
+      // A retry leaves the ledger to learn its outcomes from the journal when next opened: the
+      // rows' notes there are those of the whole file (see RowJournal.retryFailedRows).
+      if (this.retryPlan) this.ledger = null;
       this.setState('running', null);
       this.followSender(sender);
       this.startTimers();
@@ -555,7 +575,9 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     dispatcher: RowDispatcher,
   ): Promise<Error | null> {
     const mapper = this.parts.compileMapper(job);
-    const source = this.parts.openSource(job);
+    const source = this.retryPlan
+      ? retryRowSource(this.parts.openSource(job), this.retryPlan)
+      : this.parts.openSource(job);
     try {
       outer: for await (const batch of source.read(start, this.abort.signal)) {
         for (const rec of batch) {
@@ -704,7 +726,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
 
   /** The job from disk, if it may run now. */
   private async loadRunnable(): Promise<ImportJobRecord> {
-    const job = await this.store.load(this.jobId);
+    const loaded = await this.store.load(this.jobId);
+    const job = this.options.retryFailed ? reopenForRetry(loaded, this.job !== null) : loaded;
     this.job = job;
     if (!isResumableState(job.state)) throw new JobStateError(job.state, 'running');
     return job;

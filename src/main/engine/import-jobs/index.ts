@@ -17,3 +17,4 @@ export * from './engine-parts';
 export * from './job-eta';
 export * from './ledger-journals';
 export * from './job-finish';
+export * from './failed-row-retry';

@@ -8,6 +8,9 @@
  *   {"t":"row","row":14,"at":3560,"outcome":"failed","reason":"…","retryable":true,"requests":3}
  *   {"t":"row","row":15,"at":3590,"outcome":"unchanged","requests":0,"l":"…"}
  *   {"t":"mark","row":15,"at":3610}
+ *   {"t":"row","row":14,"at":3560,"outcome":"created","peopleId":"…","requests":1,"replaces":{"reason":"…"}}
+ * A record with `replaces` is a failed row sent again (failed-row-retry.ts): its outcome takes the
+ * place of the row's failure (with that reason) in the counters, wherever the row is.
  * `row` is the row number as a spreadsheet shows it, `at` the byte offset where the row starts.
  * `l` (created, updated, unchanged, failed) is the row's note for the change ledger: which email
  * occurrence and what was sent (change-ledger/ledger-note.ts); the journal is the ledger's
@@ -45,6 +48,8 @@ const rowBase = {
   row: z.number().int().nonnegative(),
   at: z.number().int().nonnegative(),
   requests: z.number().int().nonnegative(),
+  /** A failed row sent again: this outcome replaces its failure, whose reason this is. */
+  replaces: z.object({ reason: z.string() }).optional(),
 };
 /** The row's change-ledger note (see change-ledger/ledger-note.ts). */
 const ledgerNote = z.string().regex(LEDGER_NOTE_PATTERN).optional();
@@ -166,6 +171,10 @@ export function applyJournalRecord(state: JournalReplayState, record: JournalRec
     }
     return;
   }
+  if (record.replaces) {
+    applyRetriedRow(state, record, record.replaces.reason);
+    return;
+  }
   if (state.resumePoint && record.row < state.resumePoint.row) return; // cannot happen; be safe
   if (state.recordedAbove.has(record.row)) return; // recorded twice: count once
   state.recordedAbove.add(record.row);
@@ -176,12 +185,46 @@ export function applyJournalRecord(state: JournalReplayState, record: JournalRec
   if (record.outcome === 'skipped') {
     state.skippedByCode[record.code] = (state.skippedByCode[record.code] ?? 0) + 1;
   } else if (record.outcome === 'failed') {
-    const known =
-      record.reason in state.failedByReason ||
-      Object.keys(state.failedByReason).length < MAX_FAILURE_REASONS;
-    const key = known ? record.reason : OTHER_REASONS;
-    state.failedByReason[key] = (state.failedByReason[key] ?? 0) + 1;
+    countFailure(state, record.reason);
   }
+}
+
+function countFailure(state: JournalReplayState, reason: string): void {
+  const known =
+    reason in state.failedByReason || Object.keys(state.failedByReason).length < MAX_FAILURE_REASONS;
+  const key = known ? reason : OTHER_REASONS;
+  state.failedByReason[key] = (state.failedByReason[key] ?? 0) + 1;
+}
+
+/**
+ * A failed row sent again: its new outcome takes the place of its failure (the row stays read
+ * once; its requests add up).
+ */
+function applyRetriedRow(
+  state: JournalReplayState,
+  record: RowOutcomeRecord,
+  failedReason: string,
+): void {
+  const c = state.counters;
+  if (c.failed === 0) return; // no failure to replace (cannot happen; be safe)
+  c.failed--;
+  const key = failedReason in state.failedByReason ? failedReason : OTHER_REASONS;
+  const left = (state.failedByReason[key] ?? 0) - 1;
+  if (left > 0) state.failedByReason[key] = left;
+  else delete state.failedByReason[key];
+  c.requests += record.requests;
+  c[record.outcome]++;
+  if (record.outcome === 'skipped') {
+    state.skippedByCode[record.code] = (state.skippedByCode[record.code] ?? 0) + 1;
+  } else if (record.outcome === 'failed') {
+    countFailure(state, record.reason);
+  }
+}
+
+/** A failed row about to be sent again: its recorded reason and ledger note. */
+export interface RetriedFailure {
+  reason: string;
+  l?: string;
 }
 
 export interface RowJournalOptions {
@@ -218,6 +261,8 @@ export class RowJournal {
   private failure: Error | null = null;
   private lastMarkRow = -1;
   private markProvider: (() => ResumePoint | null) | null = null;
+  /** Failed rows being sent again (failed-row-retry.ts): their next record replaces the failure. */
+  private retrying: Map<number, RetriedFailure> | null = null;
   private readonly commitIntervalMs: number;
   private readonly maxBatchRows: number;
   private readonly sync: boolean;
@@ -313,20 +358,44 @@ export class RowJournal {
 
   /** Whether the row's outcome is durable (or queued to be) in this journal. */
   isRecorded(row: number): boolean {
+    if (this.retrying?.has(row)) return false;
     return this.state.recordedAbove.has(row);
+  }
+
+  /**
+   * These failed rows are sent again: the next record of each says it replaces the failure, and
+   * carries the failure's ledger note (the row's email occurrence in the whole file, which a run
+   * of only some rows cannot count).
+   */
+  retryFailedRows(rows: ReadonlyMap<number, RetriedFailure>): void {
+    this.retrying = new Map(rows);
   }
 
   /** Appends a row's outcome (its reason redacted: no key); resolves once it is durable on disk. */
   append(given: RowOutcomeRecord): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closed) return Promise.reject(new JournalWriteError('The journal is closed.'));
-    const record = 'reason' in given ? { ...given, reason: redactSecrets(given.reason) } : given;
+    const redacted = 'reason' in given ? { ...given, reason: redactSecrets(given.reason) } : given;
+    const record = this.asRetry(redacted);
     return new Promise<void>((resolve, reject) => {
       this.pendingLines.push(JSON.stringify(record));
       this.pendingRecords.push(record);
       this.pendingWaiters.push({ resolve, reject });
       this.schedule();
     });
+  }
+
+  private asRetry(record: RowOutcomeRecord): RowOutcomeRecord {
+    const failure = this.retrying?.get(record.row);
+    if (!failure || record.replaces) return record;
+    this.retrying!.delete(record.row);
+    const { l: _planned, ...rest } = record as RowOutcomeRecord & { l?: string };
+    void _planned;
+    return {
+      ...rest,
+      ...(failure.l !== undefined && record.outcome !== 'skipped' ? { l: failure.l } : {}),
+      replaces: { reason: failure.reason },
+    } as RowOutcomeRecord;
   }
 
   /** Writes what waits, and a fresh watermark, now. */
