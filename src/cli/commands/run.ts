@@ -45,6 +45,7 @@ import { DelimiterOption, EncodingOption, HeaderRowOption, wholeNumber } from '.
 import { CliError, EXIT, jsonErrorLine } from '../exit-codes';
 import { terminalText } from '../terminal-text';
 import { redactSecrets } from '../../main/engine/crisp-client/secret-redaction';
+import { retryFailedRowsOfImport, type FailedRowRetryReport } from './run-retry';
 
 const RunArgs = z.object({
   file: z.string().min(1, 'say which CSV file to import'),
@@ -72,8 +73,11 @@ const RunArgs = z.object({
   initialRate: wholeNumber('--initial-rate', 1, 100_000).optional(),
   readAhead: wholeNumber('--read-ahead', 1, 1_000_000).optional(),
   lookups: z.enum(['single', 'batched', 'auto']).optional(),
+  retryFailed: z.boolean().optional(),
+  maxAttempts: wholeNumber('--max-attempts', 1, 100).optional(),
+  retryDelay: wholeNumber('--retry-delay', 0, 600_000).optional(),
 });
-type RunArgs = z.infer<typeof RunArgs>;
+export type RunArgs = z.infer<typeof RunArgs>;
 
 export function registerRunCommand(program: Command): void {
   program
@@ -100,6 +104,10 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--send-all',
       'send every row, even rows whose contact is what this app last wrote to the website (for instance after profiles were deleted in Crisp)',
+    )
+    .option(
+      '--retry-failed',
+      'send again the rows of the last import of this file that failed for a reason that can pass (server errors, timeouts); their new outcomes replace the failures',
     )
     .option('--json', 'print one JSON object at the end instead of text')
     .option('--delimiter <char>', 'column separator: , ; tab | (default: detected)')
@@ -141,6 +149,10 @@ export function registerRunCommand(program: Command): void {
         'rows read ahead and grouped by email before they are sent (default 5000)',
       ).hideHelp(),
     )
+    .addOption(new Option('--max-attempts <n>', 'attempts per request before a row fails').hideHelp())
+    .addOption(
+      new Option('--retry-delay <ms>', 'first delay between two attempts (doubles)').hideHelp(),
+    )
     .addOption(
       new Option(
         '--lookups <plan>',
@@ -156,7 +168,9 @@ Credentials come from CRISP_IDENTIFIER, CRISP_KEY and CRISP_TIER, else from the 
 Exit codes: 0 completed with no failed rows; 1 completed with failed or skipped rows;
 2 bad usage or unreadable input (or the file changed: --restart); 3 paused (quota, connection,
 Ctrl-C): run the same command to resume; 4 this file was already imported to this website and
-has not changed since: nothing was sent (--restart imports it again).`,
+has not changed since: nothing was sent (--restart imports it again).
+With --retry-failed: 0 when every row now has its outcome and none failed or was skipped (or
+nothing could be retried), 1 when some rows still failed or were skipped, 3 paused.`,
     )
     .action(async (file: string, options: Record<string, unknown>) => {
       const parsed = RunArgs.safeParse({ ...options, file });
@@ -173,14 +187,14 @@ has not changed since: nothing was sent (--restart imports it again).`,
     });
 }
 
-interface Output {
+export interface Output {
   json: boolean;
   say(text: string): void;
   progress(text: string): void;
   endProgress(): void;
 }
 
-function makeOutput(json: boolean): Output {
+export function makeOutput(json: boolean): Output {
   const tty = process.stderr.isTTY === true;
   let lastLength = 0;
   let lastPlainAt = Date.now();
@@ -311,10 +325,31 @@ async function runImport(args: RunArgs): Promise<number> {
       ...(args.timeout !== undefined ? { timeoutMs: args.timeout } : {}),
       ...(args.initialRate !== undefined ? { initialRate: args.initialRate } : {}),
       ...(args.lookups !== undefined ? { lookups: args.lookups } : {}),
+      ...(args.maxAttempts !== undefined || args.retryDelay !== undefined
+        ? {
+            retry: {
+              ...(args.maxAttempts !== undefined ? { maxAttempts: args.maxAttempts } : {}),
+              ...(args.retryDelay !== undefined ? { baseDelayMs: args.retryDelay } : {}),
+            },
+          }
+        : {}),
       ...(args.checkEvery !== undefined
         ? { quotaCheckMs: args.checkEvery * 1000, connectionCheckMs: args.checkEvery * 1000 }
         : {}),
     });
+    if (args.retryFailed) {
+      // Before the choice of a job: a completed import is what --retry-failed works on.
+      return await retryFailedRowsOfImport({
+        args,
+        out,
+        store,
+        parts,
+        filePath,
+        websiteId,
+        mappingHash: hashMapping(mapping),
+        secrets: connection ? [connection.key] : [],
+      });
+    }
     const choice = await chooseJob({
       args,
       out,
@@ -483,7 +518,7 @@ async function newJob(ctx: JobChoiceContext): Promise<ImportJobRecord> {
 }
 
 /** Prints what the run does as it goes (notices, waits, progress, a dry run's first contacts). */
-function followRunner(
+export function followRunner(
   runner: ImportJobRunner,
   out: Output,
   dryRun: boolean,
@@ -697,7 +732,7 @@ function formatDuration(seconds: number): string {
 }
 
 /** The command to run again to resume: this one, without --restart. */
-function resumeCommand(): string {
+export function resumeCommand(): string {
   return commandLine(process.argv.slice(2).filter((a) => a !== '--restart'));
 }
 
@@ -714,13 +749,13 @@ function commandLine(argv: readonly string[]): string {
   ].join(' ');
 }
 
-async function report(
+export async function report(
   job: ImportJobRecord,
   store: ImportJobStore,
   out: Output,
   dryRun: boolean,
   lastProgress: ImportJobProgress | null,
-  options: { alreadyFinished?: boolean } = {},
+  options: { alreadyFinished?: boolean; retry?: FailedRowRetryReport; exitCode?: number } = {},
 ): Promise<number> {
   const alreadyFinished = options.alreadyFinished === true;
   const paths = store.paths(job.id);
@@ -733,7 +768,7 @@ async function report(
   const finished = job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
   const plan = finished ? null : (lastProgress?.dayPlan ?? null);
   const finishesAt = finished ? null : (lastProgress?.finishesAt ?? null);
-  const exitCode = alreadyFinished
+  const exitCode = options.exitCode ?? (alreadyFinished
     ? EXIT.alreadyFinished
     : job.state === 'completed'
       ? c.failed + c.skipped > 0
@@ -741,7 +776,7 @@ async function report(
         : EXIT.ok
       : job.state === 'failed'
         ? EXIT.usage
-        : EXIT.paused;
+        : EXIT.paused);
   if (out.json) {
     process.stdout.write(
       jsonLine({
@@ -766,6 +801,7 @@ async function report(
         resumeCommand: exitCode === EXIT.paused ? resumeCommand() : null,
         alreadyFinished,
         restartCommand: alreadyFinished ? restartCommand() : null,
+        retry: options.retry ?? null,
       }),
     );
     return exitCode;

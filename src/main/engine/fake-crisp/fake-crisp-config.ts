@@ -26,6 +26,7 @@ export function defaultFakeCrispConfig(): FakeCrispConfig {
       slowMs: 15_000,
       seed: 1,
       scope: 'all',
+      failingEmails: {},
     },
     outage: null,
     echoAuthorization: false,

@@ -20,6 +20,7 @@ import type {
   StoredProfile,
 } from './fake-crisp-types';
 import { FaultDice } from './fault-dice';
+import { failingEmailStatus } from './email-faults';
 import {
   ProfileStore,
   mergeDeep,
@@ -583,6 +584,16 @@ export async function startFakeCrisp(
         : execute(route, parseJsonBody(text), search);
 
     const faults = config.faults;
+    const failing = failingEmailStatus(faults.failingEmails, method, path, text);
+    if (failing !== null) {
+      answerNow(
+        failing >= 500
+          ? htmlServerError(failing === 502 || failing === 503 ? failing : 500)
+          : envelope(failing, 'invalid_data', { message: 'this contact is refused (fake fault)' }),
+        route.name,
+      );
+      return;
+    }
     const faultsHere = faults.scope === 'all' || (method !== 'GET' && method !== 'HEAD');
     const roll =
       faultsHere && faults.serverErrorRate + faults.connectionResetRate + faults.slowRate > 0

@@ -60,6 +60,12 @@ export interface FaultConfig {
    * only: reads, and the GET people/stats health check, keep answering 200).
    */
   scope: 'all' | 'writes';
+  /**
+   * Writes (POST, PUT, PATCH, DELETE) naming one of these emails (in the path or the body, any
+   * case) get this status and apply nothing: a 5xx with an HTML body, a 4xx as Crisp's
+   * `invalid_data` refusal. Default {} (none). Set it to {} to let them pass (a retry).
+   */
+  failingEmails: Record<string, number>;
 }
 
 /** How the list route (GET people/profiles) searches: all unconfirmed in Crisp (crisp-api.md §4.7). */
