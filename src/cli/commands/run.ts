@@ -149,7 +149,9 @@ export function registerRunCommand(program: Command): void {
         'rows read ahead and grouped by email before they are sent (default 5000)',
       ).hideHelp(),
     )
-    .addOption(new Option('--max-attempts <n>', 'attempts per request before a row fails').hideHelp())
+    .addOption(
+      new Option('--max-attempts <n>', 'attempts per request before a row fails').hideHelp(),
+    )
     .addOption(
       new Option('--retry-delay <ms>', 'first delay between two attempts (doubles)').hideHelp(),
     )
@@ -768,15 +770,17 @@ export async function report(
   const finished = job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled';
   const plan = finished ? null : (lastProgress?.dayPlan ?? null);
   const finishesAt = finished ? null : (lastProgress?.finishesAt ?? null);
-  const exitCode = options.exitCode ?? (alreadyFinished
-    ? EXIT.alreadyFinished
-    : job.state === 'completed'
-      ? c.failed + c.skipped > 0
-        ? EXIT.completedWithProblems
-        : EXIT.ok
-      : job.state === 'failed'
-        ? EXIT.usage
-        : EXIT.paused);
+  const exitCode =
+    options.exitCode ??
+    (alreadyFinished
+      ? EXIT.alreadyFinished
+      : job.state === 'completed'
+        ? c.failed + c.skipped > 0
+          ? EXIT.completedWithProblems
+          : EXIT.ok
+        : job.state === 'failed'
+          ? EXIT.usage
+          : EXIT.paused);
   if (out.json) {
     process.stdout.write(
       jsonLine({

@@ -270,7 +270,8 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
       counters: { ...journal.replayState.counters },
       journal: journal.snapshot(),
     });
-    if (this.options.retryFailed) this.retryPlan = await beginFailedRowRetry(journal, paths.journal);
+    if (this.options.retryFailed)
+      this.retryPlan = await beginFailedRowRetry(journal, paths.journal);
 
     let sender: JobContactSender | null = null;
     let end: RunEnd;

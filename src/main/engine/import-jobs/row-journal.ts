@@ -191,7 +191,8 @@ export function applyJournalRecord(state: JournalReplayState, record: JournalRec
 
 function countFailure(state: JournalReplayState, reason: string): void {
   const known =
-    reason in state.failedByReason || Object.keys(state.failedByReason).length < MAX_FAILURE_REASONS;
+    reason in state.failedByReason ||
+    Object.keys(state.failedByReason).length < MAX_FAILURE_REASONS;
   const key = known ? reason : OTHER_REASONS;
   state.failedByReason[key] = (state.failedByReason[key] ?? 0) + 1;
 }
