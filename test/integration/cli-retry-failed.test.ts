@@ -159,6 +159,10 @@ describe('crisp-import run --retry-failed', () => {
     expect((again.json.retry as { message: string }).message).toMatch(/nothing to retry/);
     expect((again.json.retry as { message: string }).message).toMatch(/refused/);
 
+    // The change ledger learnt the retried rows: importing the file again sends only the refused row.
+    const reimport = await run(file, crisp, stateDir, ['--restart']);
+    expect(reimport.json).toMatchObject({ rows: 31, unchanged: 30, failed: 1 });
+
     // The text form says the same in words.
     const text = await spawnCli(
       runArgs(file, crisp, stateDir, ['--retry-failed']).filter((a) => a !== '--json'),
