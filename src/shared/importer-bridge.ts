@@ -52,6 +52,7 @@ const CHANNEL_METHODS = {
   'import:pause': 'pauseImport',
   'import:resume': 'resumeImport',
   'import:cancel': 'cancelImport',
+  'import:retryFailed': 'retryFailedRows',
   'jobs:list': 'listJobs',
   'jobs:get': 'getJob',
   'report:openFailedRows': 'openFailedRows',

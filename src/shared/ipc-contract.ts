@@ -576,6 +576,10 @@ export const JobReport = z.object({
   requests: count,
   /** Wall-clock seconds spent sending (waits excluded). */
   durationSeconds: z.number().nonnegative(),
+  /** Failed rows that can pass if sent again (server errors, timeouts): "Retry N failed rows". */
+  retryableFailed: count.default(0),
+  /** Failed rows Crisp refused (their data): sending them again would fail again. */
+  notRetryableFailed: count.default(0),
   /** Failures grouped by reason, for the report screen. */
   failureGroups: z.array(
     z.object({ code: z.string(), message: z.string(), count: count, rows: z.array(count) }),
@@ -759,6 +763,8 @@ export const ipcChannels = {
   'import:pause': channel('pauseImport', JobRef, JobSummary),
   'import:resume': channel('resumeImport', JobRef, JobSummary),
   'import:cancel': channel('cancelImport', JobRef, JobSummary),
+  /** Sends again, inside the completed job, its failed rows that can pass (progress as for an import). */
+  'import:retryFailed': channel('retryFailedRows', JobRef, JobSummary),
 
   'jobs:list': channel('listJobs', Empty, JobList),
   'jobs:get': channel('getJob', JobRef, JobDetail),

@@ -50,7 +50,7 @@ export type WorkerRequest =
       issuesCsvPath: string;
     }
   | { type: 'check:cancel'; checkId: string }
-  | { type: 'job:run'; jobId: string; settings: JobRunSettings }
+  | { type: 'job:run'; jobId: string; settings: JobRunSettings; retryFailed?: boolean }
   | { type: 'job:pause'; jobId: string }
   | { type: 'job:cancel'; jobId: string }
   | ({ type: 'mapping:propose'; requestId: string } & MappingProposalRequest);

@@ -69,7 +69,7 @@ port.on('message', (request: WorkerRequest) => {
       checks.get(request.checkId)?.abort();
       break;
     case 'job:run':
-      jobs.run(request.jobId, request.settings);
+      jobs.run(request.jobId, request.settings, request.retryFailed === true);
       break;
     case 'job:pause':
       jobs.pause(request.jobId);

@@ -370,6 +370,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     'import:pause': ({ jobId }) => jobs.pause(jobId),
     'import:resume': ({ jobId }) => jobs.resume(jobId),
     'import:cancel': ({ jobId }) => jobs.cancel(jobId),
+    'import:retryFailed': ({ jobId }) => jobs.retryFailed(jobId),
     'jobs:list': async () => ({ jobs: await jobs.list() }),
     'jobs:get': ({ jobId }) => jobs.detail(jobId),
     async 'report:openFailedRows'({ jobId }) {

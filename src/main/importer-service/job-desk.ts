@@ -38,6 +38,7 @@ import { deserializeError } from './engine-protocol';
 import type { EngineThread } from './engine-thread';
 import { toIpcFailure } from './engine-errors';
 import type { DesktopHooks, PublishEvent } from './service-ports';
+import { assertFailedRowsRetryable, failedRowCounts } from './failed-row-retries';
 
 /** An import that ran at least this long gets a system notification when it ends. */
 export const LONG_IMPORT_MS = 60_000;
@@ -320,6 +321,7 @@ export class JobDesk {
         Number.isFinite(started) && Number.isFinite(ended)
           ? Math.max(0, (ended - started) / 1000)
           : 0,
+      ...(await failedRowCounts(this.store, record)),
       failureGroups: [...groups.values()].sort((a, b) => b.count - a.count),
     };
     this.reports.set(record.id, report);
@@ -394,7 +396,16 @@ export class JobDesk {
     return this.run(record);
   }
 
-  private async run(record: ImportJobRecord): Promise<JobSummary> {
+  /** Sends again the failed rows of a completed job that can pass (failed-row-retries.ts). */
+  async retryFailed(jobId: string): Promise<JobSummary> {
+    const record = await this.load(jobId);
+    if (this.live.has(jobId)) return this.summary(record);
+    await assertFailedRowsRetryable(this.store, record);
+    this.reports.delete(jobId);
+    return this.run(record, true);
+  }
+
+  private async run(record: ImportJobRecord, retryFailed = false): Promise<JobSummary> {
     const settings = await this.options.runSettings(record.websiteId);
     const started = new Promise<void>((resolve, reject) => {
       this.live.set(record.id, {
@@ -407,7 +418,12 @@ export class JobDesk {
         started: { resolve, reject },
       });
     });
-    this.options.engine.send({ type: 'job:run', jobId: record.id, settings });
+    this.options.engine.send({
+      type: 'job:run',
+      jobId: record.id,
+      settings,
+      ...(retryFailed ? { retryFailed } : {}),
+    });
     try {
       await started;
     } catch (error) {

@@ -11,7 +11,8 @@ export class JobRuns {
 
   constructor(private readonly post: (message: WorkerMessage) => void) {}
 
-  run(jobId: string, settings: JobRunSettings): void {
+  /** `retryFailed`: only the job's failed rows that can pass are sent again (a completed job). */
+  run(jobId: string, settings: JobRunSettings, retryFailed = false): void {
     if (this.runners.has(jobId)) return;
     const store = new ImportJobStore(settings.stateDir);
     let parts: ImportJobParts;
@@ -26,6 +27,7 @@ export class JobRuns {
       jobId,
       parts,
       secrets: [settings.connection.key],
+      retryFailed,
     });
     this.runners.set(jobId, runner);
     runner.on('state', (event) => this.post({ type: 'job:state', event }));
