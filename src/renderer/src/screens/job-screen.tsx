@@ -4,6 +4,7 @@ import { describeDayPlan } from '../../../shared/day-plan';
 import { DayPlanChart } from '../components/day-plan-chart';
 import { Notice } from '../components/notice';
 import { ProgressBar } from '../components/progress-bar';
+import { RetryFailedRows } from '../components/retry-failed-rows';
 import { StatGrid } from '../components/stat-grid';
 import {
   formatDateTime,
@@ -319,6 +320,9 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
                     </li>
                   ))}
                 </ul>
+              )}
+              {report && job.state === 'completed' && (
+                <RetryFailedRows jobId={props.jobId} report={report} />
               )}
               <div className="page__actions page__actions--start">
                 <button type="button" className="button" onClick={() => void openFailedRows()}>
