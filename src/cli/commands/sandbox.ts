@@ -14,6 +14,17 @@ const SandboxArgs = z.object({
   tier: z.enum(['website', 'plugin'], { message: '--tier must be website or plugin' }),
   json: z.boolean().optional(),
   log: z.boolean().optional(),
+  failingEmail: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^[^\s=]+@[^\s=]+(=[1-5]\d\d)?$/,
+          '--failing-email takes an email, optionally with =status (jane@example.com=503)',
+        ),
+    )
+    .optional(),
+  failingFor: wholeNumber('--failing-for', 1, 86_400).optional(),
 });
 type SandboxArgs = z.infer<typeof SandboxArgs>;
 
@@ -48,6 +59,16 @@ function describe(crisp: FakeCrisp, args: SandboxArgs): string {
   ].join('\n');
 }
 
+/** `email=status` (default 503) as the fake's faults.failingEmails. */
+function failingEmails(given: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of given) {
+    const [email, status] = item.split('=');
+    out[email!.toLowerCase()] = status ? Number(status) : 503;
+  }
+  return out;
+}
+
 /** Resolves on Ctrl-C (SIGINT) or SIGTERM. */
 function untilStopped(): Promise<void> {
   return new Promise((resolve) => {
@@ -74,6 +95,7 @@ export async function runSandbox(raw: unknown): Promise<void> {
         tokens: [
           { identifier: randomUUID(), key: randomBytes(32).toString('hex'), tier: args.tier },
         ],
+        faults: { failingEmails: failingEmails(args.failingEmail ?? []) },
       },
     });
   } catch (error) {
@@ -84,6 +106,10 @@ export async function runSandbox(raw: unknown): Promise<void> {
       );
     }
     throw error;
+  }
+  if (args.failingFor !== undefined && (args.failingEmail ?? []).length > 0) {
+    // The failing emails fail for a while only (the first run), then pass (a retry).
+    setTimeout(() => crisp.configure({ faults: { failingEmails: {} } }), args.failingFor * 1000);
   }
   if (args.log) {
     crisp.onRequest((entry) => {
@@ -121,6 +147,12 @@ export function registerSandboxCommand(program: Command): void {
     .option('--tier <tier>', 'token kind: website or plugin', 'website')
     .option('--json', 'print the URL, website id and token as one JSON line')
     .option('--log', 'print each request to stderr')
+    .option(
+      '--failing-email <email[=status]>',
+      'writes naming this email fail with this status (default 503; a 4xx is a refusal), to try retrying failed rows; repeat for more',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--failing-for <seconds>', 'the failing emails pass again after this long')
     .action(async (options: Record<string, unknown>) => {
       await runSandbox(options);
     });
