@@ -10,7 +10,9 @@
  * retried (its new record is durable) or still failed: retrying again sends only the latter.
  */
 import type { JobRowSource, SourceRecord } from './import-job-parts';
+import type { JobEta } from './job-eta';
 import type { ImportJobRecord, ResumePoint } from './job-record';
+import type { RowWatermark } from './row-watermark';
 import { isResumableState, JobStateError } from './job-state';
 import { readJournalRows, type RetriedFailure, type RowJournal } from './row-journal';
 
@@ -137,4 +139,20 @@ export function describeFailedRowRetry(jobId: string, plan: FailedRowRetryPlan):
       ? ''
       : ` ${plan.notRetryable} other failed ${plan.notRetryable === 1 ? 'row is' : 'rows are'} not sent again: Crisp refused ${plan.notRetryable === 1 ? 'its' : 'their'} data, so ${plan.notRetryable === 1 ? 'it' : 'they'} would fail again (fix ${plan.notRetryable === 1 ? 'it' : 'them'} in the failed rows file).`;
   return `Retrying import ${jobId}: sending ${rows} again (they failed for a reason that can pass: a server error, a timeout, a lost connection).${others}`;
+}
+
+/**
+ * How far a retry is: the share of its rows with a new outcome (not the share of the file, which
+ * a retry only visits), and no time left by the bytes left (a retry sends none of them).
+ */
+export function retryProgress(
+  plan: FailedRowRetryPlan,
+  watermark: RowWatermark | null,
+): { fraction: number; eta: JobEta } {
+  const total = plan.rows.length;
+  const done = watermark ? watermark.registered - watermark.pendingCount : 0;
+  return {
+    fraction: total === 0 ? 1 : Math.min(1, Math.max(0, done) / total),
+    eta: { etaSeconds: null, finishesAt: null, dayPlan: null },
+  };
 }

@@ -52,6 +52,7 @@ import {
   beginFailedRowRetry,
   describeFailedRowRetry,
   reopenForRetry,
+  retryProgress,
   retryRowSource,
   type FailedRowRetryPlan,
 } from './failed-row-retry';
@@ -650,6 +651,10 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     const share = dispatcher?.lookupShare ?? null;
     const job = this.job;
     if (!dispatcher || share === null || !job) return null;
+    if (this.retryPlan) {
+      const left = this.retryPlan.rows.length - (this.watermark?.registered ?? 0);
+      return Math.round((Math.max(0, left) + dispatcher.windowRows) * share);
+    }
     const readBytes = this.lastOffset - this.sessionStart.offset;
     const readRows = this.watermark?.registered ?? 0;
     const bytesLeft = Math.max(0, job.file.fingerprint.size - this.lastOffset);
@@ -954,19 +959,23 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
     const rowsPerSecond = sending && seconds >= 1 ? (counters.read - first.read) / seconds : null;
     const size = job.file.fingerprint.size;
     const finished = job.state === 'completed';
-    const fraction = finished ? 1 : size > 0 ? Math.min(1, this.lastOffset / size) : 0;
+    const retried = this.retryPlan ? retryProgress(this.retryPlan, this.watermark) : null;
+    const fraction =
+      retried?.fraction ?? (finished ? 1 : size > 0 ? Math.min(1, this.lastOffset / size) : 0);
     const quota = this.sender?.quota() ?? { left: null, requestsPerDay: null, resetsAt: null };
-    const eta = estimateJobEta({
-      job,
-      counters,
-      offset: this.lastOffset,
-      session: this.sessionStart,
-      rowsPerSecond,
-      // Rows read but not recorded yet: in the read-ahead window, held, or being sent.
-      inFlight: this.watermark?.pendingCount ?? 0,
-      quota,
-      now,
-    });
+    const eta =
+      retried?.eta ??
+      estimateJobEta({
+        job,
+        counters,
+        offset: this.lastOffset,
+        session: this.sessionStart,
+        rowsPerSecond,
+        // Rows read but not recorded yet: in the read-ahead window, held, or being sent.
+        inFlight: this.watermark?.pendingCount ?? 0,
+        quota,
+        now,
+      });
     this.emit('progress', {
       jobId: job.id,
       state: job.state,
