@@ -549,6 +549,15 @@ export class ContactSender {
             retryable: true,
             requests: attempt.requests,
           };
+        case 'rate_limited':
+        case 'quota':
+          // Crisp's limits outlasted what this run could wait for: the row can pass later.
+          return {
+            kind: 'failed',
+            reason: `${error.message} The row can be sent again later.`,
+            retryable: true,
+            requests: attempt.requests,
+          };
         case 'not_found':
           return {
             kind: 'failed',
