@@ -248,6 +248,10 @@ async function runImport(args: RunArgs): Promise<number> {
   if (args.sandbox && args.apiUrl) throw new CliError('Use --api-url or --sandbox, not both.');
   if (args.checkExisting && !args.dryRun)
     throw new CliError('--check-existing only goes with --dry-run.');
+  if (args.retryFailed && (args.restart || args.dryRun))
+    throw new CliError(
+      '--retry-failed sends again the failed rows of the last import: use it without --restart or --dry-run.',
+    );
   const filePath = resolvePath(args.file);
   const stateDir = resolvePath(args.stateDir ?? resolveStateDir());
 
