@@ -201,6 +201,8 @@ export const CsvFormatOverrides = z
     header: z.boolean().optional(),
     /** The row holding the column names, as a spreadsheet numbers it (rows above are skipped). */
     headerRow: z.number().int().min(1).max(100_000).optional(),
+    /** An Excel workbook's sheet, by its name (or number: "2" is the second tab). */
+    sheet: z.string().min(1).max(300).optional(),
   })
   .strict();
 export type CsvFormatOverrides = z.infer<typeof CsvFormatOverrides>;
