@@ -19,6 +19,7 @@ import {
 import type { CsvDetection, CsvRecord } from './csv-detection';
 import { CsvFileError } from './csv-file-error';
 import type { DetectOptions } from './detect-csv-format';
+import { damagedWorkbookContainerError } from './format-sniffing';
 import { findHeaderRow } from './header-row';
 import { MAX_COLUMNS, statRegularFile, type ReadCsvOptions } from './read-csv';
 
@@ -29,9 +30,9 @@ const LISTED_SKIPPED_ROWS = 20;
 
 /** A WorkbookError as the reader's own error (same code, same message). */
 function asFileError(error: unknown): unknown {
-  return error instanceof WorkbookError
-    ? new CsvFileError(error.code, error.message, { cause: error })
-    : error;
+  if (!(error instanceof WorkbookError)) return error;
+  if (error.container) return damagedWorkbookContainerError();
+  return new CsvFileError(error.code, error.message, { cause: error });
 }
 
 async function withWorkbook<T>(
