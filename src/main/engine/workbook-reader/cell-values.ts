@@ -32,11 +32,15 @@ export function dateKindOfFormat(id: number, code: string | undefined): DateKind
   return null;
 }
 
-/** A number's text: the shortest that reads back as the same double (Excel writes 17 digits). */
+/**
+ * A number's text as Excel shows it in General format: 15 significant digits at most, then the
+ * shortest text that reads back (Excel writes 3667.19 as 3667.1900000000001).
+ */
 export function numberText(raw: string): string {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) return raw;
-  return String(value);
+  // Excel shows at most 15 significant digits: 0.1+0.2 is 0.3 there, and so here.
+  return String(Number(value.toPrecision(15)));
 }
 
 const DAY_MS = 86_400_000;
