@@ -46,12 +46,21 @@ export async function openWorkbookZip(path: string): Promise<WorkbookZip> {
   return {
     entry: (name) => entries.get(name.replace(/^\/+/, '').toLowerCase()),
     async open(entry, onRawBytes) {
+      if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+        throw damagedWorkbookError(`the part ${entry.fileName} uses an unknown compression`);
+      }
+      // Deflated parts are inflated here, so the compressed bytes read can be counted.
+      const options = entry.compressionMethod === 8 ? { decompress: false as const } : {};
       const raw = await new Promise<Readable>((resolve, reject) => {
-        zip.openReadStream(entry, { decompress: false }, (error, stream) =>
-          error || !stream
-            ? reject(damagedWorkbookError(`the part ${entry.fileName} cannot be read`, error))
-            : resolve(stream),
-        );
+        try {
+          zip.openReadStream(entry, options, (error, stream) =>
+            error || !stream
+              ? reject(damagedWorkbookError(`the part ${entry.fileName} cannot be read`, error))
+              : resolve(stream),
+          );
+        } catch (error) {
+          reject(damagedWorkbookError(`the part ${entry.fileName} cannot be read`, error));
+        }
       });
       let total = 0;
       if (onRawBytes) {
@@ -61,10 +70,6 @@ export async function openWorkbookZip(path: string): Promise<WorkbookZip> {
         });
       }
       if (entry.compressionMethod === 0) return raw;
-      if (entry.compressionMethod !== 8) {
-        raw.destroy();
-        throw damagedWorkbookError(`the part ${entry.fileName} uses an unknown compression`);
-      }
       const inflate = createInflateRaw();
       raw.on('error', (error) => inflate.destroy(error));
       return raw.pipe(inflate);
