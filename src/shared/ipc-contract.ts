@@ -237,6 +237,8 @@ export const FileInspection = z.object({
   issues: z.array(RowIssue),
   /** A whole-file remark to show above the preview (e.g. "This looks like a spreadsheet"). */
   notice: z.string().nullable(),
+  /** An Excel workbook's sheets, in order (`format.sheet` is the one read); empty for a CSV. */
+  sheets: z.array(z.object({ name: z.string(), number: z.number().int().positive() })).default([]),
 });
 export type FileInspection = z.infer<typeof FileInspection>;
 
