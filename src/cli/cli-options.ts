@@ -62,6 +62,16 @@ export const HeaderRowOption = z
       .max(100_000, 'the column names must be within the first 100,000 rows'),
   );
 
+/** `--sheet`: an Excel workbook's sheet, by its name as the tab shows it or its number (1 first). */
+export const SheetOption = z
+  .string()
+  .trim()
+  .min(1, 'give the name of the sheet, or its number (1 is the first)')
+  .max(300, 'a sheet name has at most 31 characters');
+
+export const SHEET_OPTION_HELP =
+  'for an Excel workbook (.xlsx, .xlsm): the sheet to read, by its name or number (default: the first sheet that holds email addresses)';
+
 /** `--delimiter`: `,` `;` `tab` `\t` `|`, or comma / semicolon / pipe. */
 export const DelimiterOption = z.string().transform((text, ctx) => {
   const delimiter = DELIMITER_WORDS[text] ?? DELIMITER_WORDS[text.trim().toLowerCase()];

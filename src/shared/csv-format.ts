@@ -28,6 +28,11 @@ export const CsvFormat = z.object({
    * row 1. Absent in formats saved before it existed: row 1 (row 2 after a `sep=` line).
    */
   headerRow: z.number().int().positive().optional(),
+  /**
+   * For an Excel workbook (.xlsx, .xlsm): the sheet read, by its name as the tab shows it. Absent
+   * for a CSV file. As an override: a name, or a number as a string ("2" is the second tab).
+   */
+  sheet: z.string().min(1).max(300).optional(),
 });
 export type CsvFormat = z.infer<typeof CsvFormat>;
 

@@ -201,6 +201,8 @@ export const CsvFormatOverrides = z
     header: z.boolean().optional(),
     /** The row holding the column names, as a spreadsheet numbers it (rows above are skipped). */
     headerRow: z.number().int().min(1).max(100_000).optional(),
+    /** An Excel workbook's sheet, by its name (or number: "2" is the second tab). */
+    sheet: z.string().min(1).max(300).optional(),
   })
   .strict();
 export type CsvFormatOverrides = z.infer<typeof CsvFormatOverrides>;
@@ -235,6 +237,8 @@ export const FileInspection = z.object({
   issues: z.array(RowIssue),
   /** A whole-file remark to show above the preview (e.g. "This looks like a spreadsheet"). */
   notice: z.string().nullable(),
+  /** An Excel workbook's sheets, in order (`format.sheet` is the one read); empty for a CSV. */
+  sheets: z.array(z.object({ name: z.string(), number: z.number().int().positive() })).default([]),
 });
 export type FileInspection = z.infer<typeof FileInspection>;
 

@@ -41,7 +41,14 @@ import {
   PresetStore,
   proposeMappingForHeaders,
 } from '../../main/engine/presets';
-import { DelimiterOption, EncodingOption, HeaderRowOption, wholeNumber } from '../cli-options';
+import {
+  DelimiterOption,
+  EncodingOption,
+  HeaderRowOption,
+  SHEET_OPTION_HELP,
+  SheetOption,
+  wholeNumber,
+} from '../cli-options';
 import { CliError, EXIT, jsonErrorLine } from '../exit-codes';
 import { terminalText } from '../terminal-text';
 import { redactSecrets } from '../../main/engine/crisp-client/secret-redaction';
@@ -64,6 +71,7 @@ const RunArgs = z.object({
   encoding: EncodingOption.optional(),
   header: z.boolean().optional(),
   headerRow: HeaderRowOption.optional(),
+  sheet: SheetOption.optional(),
   keepEmpty: z.boolean().optional(),
   dailyBudget: wholeNumber('--daily-budget', 1, 100_000_000).optional(),
   reserve: wholeNumber('--reserve', 0, 100_000_000).optional(),
@@ -120,6 +128,7 @@ export function registerRunCommand(program: Command): void {
       '--header-row <row>',
       'the row holding the column names, as a spreadsheet numbers it (default: detected; rows above it are skipped)',
     )
+    .option('--sheet <name|number>', SHEET_OPTION_HELP)
     .option(
       '--keep-empty',
       'an empty custom data cell keeps the existing value (default: clears it)',
@@ -454,6 +463,7 @@ async function chooseJob(
     websiteId: ctx.websiteId,
     mappingHash: hashMapping(ctx.mapping),
     dryRun: args.dryRun === true,
+    sheet: ctx.detection.format.sheet ?? null,
   };
   const existing = await store.findResumable(query);
   if (existing && args.restart) {
@@ -609,6 +619,7 @@ async function formatOverrides(args: RunArgs, stateDir: string): Promise<Partial
     }
     overrides.headerRow = args.headerRow;
   }
+  if (args.sheet !== undefined) overrides.sheet = args.sheet;
   const saved = await presetFormat(args, stateDir);
   if (saved?.headerRow !== undefined && args.header === undefined) {
     overrides.headerRow ??= saved.headerRow;

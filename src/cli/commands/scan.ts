@@ -24,7 +24,13 @@ import {
 } from '../../main/engine/contact-scan';
 import { CsvFileError, encodingLabel } from '../../main/engine/csv-reader';
 import { PresetStore, type UserPreset } from '../../main/engine/presets';
-import { DelimiterOption, EncodingOption, HeaderRowOption } from '../cli-options';
+import {
+  DelimiterOption,
+  EncodingOption,
+  HeaderRowOption,
+  SHEET_OPTION_HELP,
+  SheetOption,
+} from '../cli-options';
 import { CliError, EXIT } from '../exit-codes';
 import { terminalText } from '../terminal-text';
 
@@ -53,6 +59,7 @@ const ScanOptions = z.object({
   encoding: EncodingOption.optional(),
   header: z.boolean().optional(),
   headerRow: HeaderRowOption.optional(),
+  sheet: SheetOption.optional(),
   mapping: z.string().min(1, 'give the path of a mapping JSON file').optional(),
   preset: z.string().trim().min(1, 'give the name of a preset').optional(),
   quota: Quota.optional(),
@@ -69,6 +76,7 @@ const OPTION_NAMES: Record<string, string> = {
   encoding: '--encoding',
   header: '--header',
   headerRow: '--header-row',
+  sheet: '--sheet',
   mapping: '--mapping',
   preset: '--preset',
   quota: '--quota',
@@ -208,9 +216,13 @@ function rowList(rows: number[], total: number): string {
 export function formatScanReport(report: ContactScanReport, issuesCsvPath?: string): string {
   const out: string[] = [];
   const t = (text: string): string => terminalText(text);
-  const format = `${encodingLabel(report.encoding)}, ${delimiterLabel[report.delimiter]} separator, ${
-    report.header ? `row ${report.headerRow ?? 1} holds the column names` : 'no header row'
-  }`;
+  const table = report.header
+    ? `row ${report.headerRow ?? 1} holds the column names`
+    : 'no header row';
+  const format =
+    report.sheet !== null
+      ? `Excel workbook, sheet “${t(report.sheet)}”, ${table}`
+      : `${encodingLabel(report.encoding)}, ${delimiterLabel[report.delimiter]} separator, ${table}`;
   out.push(`File: ${t(report.path)} (${megabytes(report.fileSize)})`);
   out.push(`Read as: ${format}`);
   for (const note of report.notes) out.push(`  ${t(note)}`);
@@ -280,6 +292,8 @@ export function scanReportJson(report: ContactScanReport, issuesCsvPath?: string
     header: report.header,
     headerRow: report.headerRow,
     skippedRows: report.skippedRows,
+    sheet: report.sheet,
+    sheets: report.sheets,
     detected: report.detected,
     notes: report.notes,
     encodingSwitchedAtRow: report.encodingSwitchedAtRow,
@@ -360,6 +374,7 @@ function formatOverrides(options: ScanOptions): Partial<CsvFormat> {
     }
     overrides.headerRow = options.headerRow;
   }
+  if (options.sheet !== undefined) overrides.sheet = options.sheet;
   return overrides;
 }
 
@@ -459,6 +474,7 @@ export function registerScanCommand(program: Command): void {
       '--header-row <row>',
       'the row holding the column names, as a spreadsheet numbers it (detected when not given; rows above it are skipped)',
     )
+    .option('--sheet <name|number>', SHEET_OPTION_HELP)
     .option('--mapping <file>', 'mapping JSON file to use instead of the proposed one')
     .option('--preset <name>', 'built-in export format or saved preset to map the columns with')
     .option('--quota <requests>', 'Crisp requests a day the import may spend (default 10000)')

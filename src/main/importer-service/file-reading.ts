@@ -49,6 +49,7 @@ export async function inspectFile(
     records: records.map((r) => ({ row: r.row, cells: r.fields })),
     issues,
     notice: detection.notes.length > 0 ? detection.notes.join(' ') : null,
+    sheets: detection.sheets ?? [],
   };
 }
 

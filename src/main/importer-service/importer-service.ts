@@ -173,7 +173,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
   }
 
   const csvFilters = [
-    { name: 'CSV files', extensions: ['csv', 'txt', 'tsv'] },
+    { name: 'CSV files and Excel workbooks', extensions: ['csv', 'txt', 'tsv', 'xlsx', 'xlsm'] },
     { name: 'All files', extensions: ['*'] },
   ];
 

@@ -66,6 +66,10 @@ export interface ContactScanReport {
   headerRow: number | null;
   /** Rows above the column names that are not imported (titles, notes, `sep=`), the first 20. */
   skippedRows: { row: number; text: string }[];
+  /** An Excel workbook's sheet that was read (null for a CSV file). */
+  sheet: string | null;
+  /** An Excel workbook's sheets, in order (empty for a CSV file). */
+  sheets: { name: string; number: number }[];
   /** What detection found on its own (before overrides). */
   detected: CsvFormat;
   /** Plain sentences about how the file is read ("Separator: semicolon (detected)."). */

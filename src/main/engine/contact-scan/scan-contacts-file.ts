@@ -236,6 +236,8 @@ export async function scanContactsFile(
       header,
       headerRow: detection.format.headerRow ?? null,
       skippedRows: detection.skippedRows ?? [],
+      sheet: detection.format.sheet ?? null,
+      sheets: detection.sheets ?? [],
       detected: read.detected,
       notes: [...read.notes, ...lineNotes],
       fullReadNotes,

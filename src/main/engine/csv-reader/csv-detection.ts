@@ -42,6 +42,12 @@ export const CsvDetection = z.object({
   encodingBasis: z.enum(['chosen', 'bom', 'whole-file', 'sample']).optional(),
   /** Rows above the column names that are not imported (titles, notes, Excel's `sep=` line). */
   skippedRows: z.array(z.object({ row: z.number().int().positive(), text: z.string() })).optional(),
+  /**
+   * An Excel workbook's sheets (tabs), in order; `format.sheet` names the one read. Absent for CSV.
+   * For a workbook, `offset`s are positions in the file for progress only: rows are found again by
+   * their row number (resume re-reads the sheet up to it).
+   */
+  sheets: z.array(z.object({ name: z.string(), number: z.number().int().positive() })).optional(),
   /** Plain sentences for people, e.g. "Separator: semicolon (detected)." */
   notes: z.array(z.string()),
 });

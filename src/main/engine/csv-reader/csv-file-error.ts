@@ -13,7 +13,11 @@ export type CsvFileErrorCode =
   | 'too_many_columns'
   | 'unclosed_quote'
   | 'file_unreadable'
-  | 'file_changed';
+  | 'file_changed'
+  | 'workbook_encrypted'
+  | 'workbook_damaged'
+  | 'sheet_not_found'
+  | 'not_a_workbook';
 
 export class CsvFileError extends Error {
   override readonly name = 'CsvFileError';

@@ -22,6 +22,8 @@ import {
   type SeparatorLine,
 } from './format-sniffing';
 import { findHeaderRow } from './header-row';
+import { detectWorkbookTable } from './workbook-table';
+import { encryptedWorkbookError, kindOfHead, oleIsEncryptedWorkbook } from '../workbook-reader';
 import {
   MAX_COLUMNS,
   MAX_FIELDS_PER_ROW,
@@ -82,6 +84,19 @@ export async function detectCsvFormat(
       throw unreadableFileError(path, error);
     }
     const wholeFileInSample = head.length === fileSize;
+    // Only now, the file being a regular one (openCsvFile): is it a workbook?
+    const kind = kindOfHead(head);
+    if (kind === 'xlsx') return await detectWorkbookTable(path, stat, overrides, options);
+    if (kind === 'ole' && (await oleIsEncryptedWorkbook(handle, fileSize))) {
+      const error = encryptedWorkbookError();
+      throw new CsvFileError(error.code, error.message);
+    }
+    if (overrides.sheet !== undefined) {
+      throw new CsvFileError(
+        'not_a_workbook',
+        'A sheet can only be chosen in an Excel workbook (.xlsx or .xlsm), and this file is not one. Leave out the sheet (--sheet) to read this file.',
+      );
+    }
     rejectSpreadsheet(head);
 
     const encoding = chooseEncoding(head, wholeFileInSample, overrides, options);

@@ -12,6 +12,17 @@ import { RecordParser } from './record-parser';
 const EXPORT_AS_CSV =
   'Open it and save it as CSV: in Excel, File > Save As > "CSV UTF-8"; in Numbers, File > Export To > CSV; in LibreOffice, File > Save As > "Text CSV"; in Google Sheets, File > Download > "Comma-separated values". Then choose the CSV file.';
 
+/**
+ * A file that starts as an Excel workbook but whose ZIP container does not open (cut short, or
+ * not a workbook at all): said as before workbooks were read, with the ways out.
+ */
+export function damagedWorkbookContainerError(): CsvFileError {
+  return new CsvFileError(
+    'spreadsheet_file',
+    `This file is an Excel workbook (.xlsx), not a CSV file, but it is incomplete or damaged (its ZIP container cannot be opened), so it cannot be read. Open it in Excel and save it again as .xlsx, or save it as CSV. ${EXPORT_AS_CSV}`,
+  );
+}
+
 function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return bytes.length >= magic.length && magic.every((b, i) => bytes[i] === b);
 }
@@ -22,9 +33,11 @@ export function rejectSpreadsheet(head: Uint8Array): void {
     const name = Buffer.from(head.subarray(0, 2048)).toString('latin1');
     const kind = name.includes('opendocument.spreadsheet')
       ? 'an OpenDocument spreadsheet (.ods)'
-      : name.includes('[Content_Types].xml') || name.includes('xl/')
-        ? 'an Excel workbook (.xlsx)'
-        : 'a spreadsheet or a ZIP archive (for example an .xlsx or .numbers file)';
+      : name.includes('.iwa')
+        ? 'an Apple Numbers spreadsheet (.numbers)'
+        : name.includes('[Content_Types].xml') || name.includes('xl/')
+          ? 'an Excel workbook (.xlsx)'
+          : 'a spreadsheet or a ZIP archive (for example an .xlsx or .numbers file)';
     throw new CsvFileError(
       'spreadsheet_file',
       `This file is ${kind}, not a CSV file, even if its name ends in .csv. ${EXPORT_AS_CSV}`,

@@ -4,6 +4,7 @@
  * The consumer pulls (async iterable): one chunk is read per batch, nothing is read ahead, and
  * memory stays bounded by the chunk size plus one record (at most MAX_RECORD_BYTES).
  */
+import { readWorkbookBatches } from './workbook-table';
 import { Buffer } from 'node:buffer';
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -125,6 +126,10 @@ export async function* readCsvBatches(
   detection: CsvDetection,
   options: ReadCsvOptions = {},
 ): AsyncGenerator<CsvRecord[], void, undefined> {
+  if (detection.format.sheet !== undefined) {
+    yield* readWorkbookBatches(path, detection, options);
+    return;
+  }
   const handle = await openCsvFile(path);
   try {
     const stat = await handle.stat().catch((error: unknown) => {

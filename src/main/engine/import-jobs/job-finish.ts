@@ -78,7 +78,8 @@ async function writeFailedRows(
       problems,
       headers: job.layout.headers,
       delimiter: job.layout.format.delimiter,
-      withBom: job.layout.format.encoding !== 'utf-8',
+      // A workbook's failed rows open right in Excel too (UTF-8 with a BOM).
+      withBom: job.layout.format.encoding !== 'utf-8' || job.layout.format.sheet !== undefined,
       readRows: (start) => source.read(start, controller.signal),
     });
   } finally {

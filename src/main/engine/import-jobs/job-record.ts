@@ -130,6 +130,8 @@ export const FormatOverrides = z.object({
   header: z.boolean().optional(),
   /** The row holding the column names, when the person chose it (`--header-row`). */
   headerRow: z.number().int().positive().optional(),
+  /** An Excel workbook's sheet, when the person chose it (`--sheet`). */
+  sheet: z.string().min(1).optional(),
 });
 export type FormatOverrides = z.infer<typeof FormatOverrides>;
 

@@ -72,6 +72,15 @@ export interface ResumableJobQuery {
   websiteId: string;
   mappingHash: string;
   dryRun: boolean;
+  /**
+   * An Excel workbook's sheet (null: a CSV file). When given, only a job of that sheet matches:
+   * another sheet of the same workbook is another import.
+   */
+  sheet?: string | null;
+}
+
+function sameSheet(job: ImportJobRecord, query: ResumableJobQuery): boolean {
+  return query.sheet === undefined || (job.layout.format.sheet ?? null) === query.sheet;
 }
 
 export class ImportJobStore {
@@ -165,7 +174,8 @@ export class ImportJobStore {
           resolve(job.file.path) === filePath &&
           job.websiteId === query.websiteId &&
           job.mappingHash === query.mappingHash &&
-          job.options.dryRun === query.dryRun,
+          job.options.dryRun === query.dryRun &&
+          sameSheet(job, query),
       ) ?? null
     );
   }
@@ -181,7 +191,8 @@ export class ImportJobStore {
           resolve(job.file.path) === filePath &&
           job.websiteId === query.websiteId &&
           job.mappingHash === query.mappingHash &&
-          job.options.dryRun === query.dryRun,
+          job.options.dryRun === query.dryRun &&
+          sameSheet(job, query),
       ) ?? null
     );
   }

@@ -5,7 +5,11 @@ import {
   type CsvDelimiter,
   type CsvEncoding,
 } from '../../../shared/csv-format';
-import type { CsvFormatOverrides, PreviewRecord } from '../../../shared/ipc-contract';
+import type {
+  CsvFormatOverrides,
+  FileInspection,
+  PreviewRecord,
+} from '../../../shared/ipc-contract';
 import { Notice } from '../components/notice';
 import { VirtualTable, type VirtualTableColumn } from '../components/virtual-table';
 import { delimiterName, encodingName, formatBytes, plural } from '../components/labels';
@@ -62,6 +66,92 @@ function HeaderRowField(props: {
   );
 }
 
+/** An Excel workbook's sheets: the one read (the first that holds emails, unless chosen). */
+function SheetField(props: {
+  id: string;
+  sheets: FileInspection['sheets'];
+  value: string;
+  detected: string | null;
+  disabled: boolean;
+  onChoose: (sheet: string) => void;
+}): React.JSX.Element {
+  return (
+    <div className="field">
+      <label className="field__label" htmlFor={props.id}>
+        Sheet
+      </label>
+      <select
+        id={props.id}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChoose(e.target.value)}
+      >
+        {props.sheets.map((sheet) => (
+          <option key={sheet.number} value={sheet.name}>
+            {sheet.number}. {sheet.name}
+            {sheet.name === props.detected ? ' (holds emails)' : ''}
+          </option>
+        ))}
+      </select>
+      <span className="muted">
+        {props.sheets.length === 1
+          ? 'The workbook has one sheet.'
+          : `${props.sheets.length} sheets in this workbook.`}
+      </span>
+    </div>
+  );
+}
+
+/** A CSV file's encoding and separator, detected and changeable. */
+function CsvReadingFields(props: {
+  id: string;
+  inspection: FileInspection;
+  disabled: boolean;
+  onOverride: (patch: CsvFormatOverrides) => void;
+}): React.JSX.Element {
+  const { id, inspection } = props;
+  return (
+    <>
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-encoding`}>
+          Encoding
+        </label>
+        <select
+          id={`${id}-encoding`}
+          value={inspection.format.encoding}
+          disabled={props.disabled}
+          onChange={(e) => props.onOverride({ encoding: e.target.value as CsvEncoding })}
+        >
+          {CSV_ENCODINGS.map((enc) => (
+            <option key={enc} value={enc}>
+              {encodingName[enc]}
+              {enc === inspection.detected.encoding ? ' (detected)' : ''}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label className="field__label" htmlFor={`${id}-delimiter`}>
+          Separator
+        </label>
+        <select
+          id={`${id}-delimiter`}
+          value={inspection.format.delimiter}
+          disabled={props.disabled}
+          onChange={(e) => props.onOverride({ delimiter: e.target.value as CsvDelimiter })}
+        >
+          {CSV_DELIMITERS.map((d) => (
+            <option key={d} value={d}>
+              {delimiterName[d]}
+              {d === inspection.detected.delimiter ? ' (detected)' : ''}
+            </option>
+          ))}
+        </select>
+      </div>
+    </>
+  );
+}
+
 /**
  * Choose file: the native dialog or a drop. Shows what was detected (encoding, separator, header)
  * with overrides, and a live preview that follows them: the same reader the import uses.
@@ -107,8 +197,8 @@ export function ChooseFileScreen(): React.JSX.Element {
     run(async () => {
       if (!wizard.file) return;
       const overrides: CsvFormatOverrides = { ...wizard.overrides, ...patch };
-      // Without a header row there is no header row number to keep.
-      if (patch.header === false) delete overrides.headerRow;
+      // Without a header row there is no header row number to keep; another sheet has its own.
+      if (patch.header === false || patch.sheet !== undefined) delete overrides.headerRow;
       const next = await unwrap(
         getImporter().inspectFile({ fileId: wizard.file.fileId, overrides }),
       );
@@ -145,8 +235,8 @@ export function ChooseFileScreen(): React.JSX.Element {
       <header className="page__header">
         <h1 id={`${id}-title`}>Choose a file</h1>
         <p className="muted">
-          A CSV file exported from a shop, a CRM or a spreadsheet. Any size works: the file is read
-          from your disk as the import goes.
+          A CSV file exported from a shop, a CRM or a spreadsheet, or an Excel workbook (.xlsx) as
+          it is. Any size works: the file is read from your disk as the import goes.
         </p>
       </header>
 
@@ -161,7 +251,8 @@ export function ChooseFileScreen(): React.JSX.Element {
         onDrop={onDrop}
       >
         <p>
-          <strong>Drop a CSV file here</strong> <span className="muted">or</span>
+          <strong>Drop a CSV file or an Excel workbook here</strong>{' '}
+          <span className="muted">or</span>
         </p>
         <button
           type="button"
@@ -200,42 +291,23 @@ export function ChooseFileScreen(): React.JSX.Element {
               </span>
             </div>
             <div className="grid-3">
-              <div className="field">
-                <label className="field__label" htmlFor={`${id}-encoding`}>
-                  Encoding
-                </label>
-                <select
-                  id={`${id}-encoding`}
-                  value={inspection.format.encoding}
+              {inspection.sheets.length > 0 ? (
+                <SheetField
+                  id={`${id}-sheet`}
+                  sheets={inspection.sheets}
+                  value={inspection.format.sheet ?? ''}
+                  detected={inspection.detected.sheet ?? null}
                   disabled={busy}
-                  onChange={(e) => void override({ encoding: e.target.value as CsvEncoding })}
-                >
-                  {CSV_ENCODINGS.map((enc) => (
-                    <option key={enc} value={enc}>
-                      {encodingName[enc]}
-                      {enc === inspection.detected.encoding ? ' (detected)' : ''}
-                    </option>
-                  ))}
-                </select>
-              </div>
-              <div className="field">
-                <label className="field__label" htmlFor={`${id}-delimiter`}>
-                  Separator
-                </label>
-                <select
-                  id={`${id}-delimiter`}
-                  value={inspection.format.delimiter}
+                  onChoose={(sheet) => void override({ sheet })}
+                />
+              ) : (
+                <CsvReadingFields
+                  id={id}
+                  inspection={inspection}
                   disabled={busy}
-                  onChange={(e) => void override({ delimiter: e.target.value as CsvDelimiter })}
-                >
-                  {CSV_DELIMITERS.map((d) => (
-                    <option key={d} value={d}>
-                      {delimiterName[d]}
-                      {d === inspection.detected.delimiter ? ' (detected)' : ''}
-                    </option>
-                  ))}
-                </select>
-              </div>
+                  onOverride={(patch) => void override(patch)}
+                />
+              )}
               <div className="field">
                 <span className="field__label" id={`${id}-header-label`}>
                   Column names
