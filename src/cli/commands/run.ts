@@ -58,6 +58,7 @@ const RunArgs = z.object({
   checkExisting: z.boolean().optional(),
   restart: z.boolean().optional(),
   sendAll: z.boolean().optional(),
+  undoable: z.boolean().optional(),
   json: z.boolean().optional(),
   delimiter: DelimiterOption.optional(),
   encoding: EncodingOption.optional(),
@@ -100,6 +101,10 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--send-all',
       'send every row, even rows whose contact is what this app last wrote to the website (for instance after profiles were deleted in Crisp)',
+    )
+    .option(
+      '--undoable',
+      'keep what each existing contact held before it is changed, so `crisp-import undo <job>` can give it back (costs a read or two per existing contact)',
     )
     .option('--json', 'print one JSON object at the end instead of text')
     .option('--delimiter <char>', 'column separator: , ; tab | (default: detected)')
@@ -478,6 +483,7 @@ async function newJob(ctx: JobChoiceContext): Promise<ImportJobRecord> {
       checkExisting: args.checkExisting === true,
       formatOverrides: ctx.overrides,
       sendAll: args.sendAll === true,
+      ...(args.undoable === true ? { undoable: true } : {}),
     },
   });
 }
