@@ -20,7 +20,12 @@ export interface UndoImageRecorder {
   createdEarlier(email: string): boolean;
   creating(email: string): Promise<void>;
   exists(email: string): Promise<void>;
-  keepBefore(email: string, peopleId: string | null, profile: KnownProfile, data: Data): Promise<void>;
+  keepBefore(
+    email: string,
+    peopleId: string | null,
+    profile: KnownProfile,
+    data: Data,
+  ): Promise<void>;
   wrote(
     email: string,
     kind: 'created' | 'updated',

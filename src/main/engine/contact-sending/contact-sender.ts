@@ -357,7 +357,10 @@ export class ContactSender {
       return this.update(attempt, changed, known, 'updated');
     }
     if (!parts.includes('data')) return { kind: 'updated', peopleId: null, requests: 0 };
-    if (this.images && !(await this.images.beforeChange(attempt, contact.email, contact.email, null)))
+    if (
+      this.images &&
+      !(await this.images.beforeChange(attempt, contact.email, contact.email, null))
+    )
       return this.create(attempt, contact, true);
     try {
       await this.writeData(attempt, contact, contact.email, false);
@@ -437,7 +440,11 @@ export class ContactSender {
   ): Promise<ContactOutcome> {
     const { update, result } = mergeIntoProfile(existing, contact);
     const address = existing.peopleId ?? contact.email;
-    if (this.images && kind === 'updated' && (update || dataUpdate(contact, false, this.emptyCells)))
+    if (
+      this.images &&
+      kind === 'updated' &&
+      (update || dataUpdate(contact, false, this.emptyCells))
+    )
       await this.images.beforeChange(attempt, contact.email, address, existing);
     if (update) {
       await this.requests.call(attempt, CRISP_ROUTES.updateProfile, (client, signal) =>
