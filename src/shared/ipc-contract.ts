@@ -409,6 +409,12 @@ export const RequestEstimate = z.object({
    * allowance (see day-plan.ts); null when the check could not know the quota.
    */
   plan: DayPlan.nullable().default(null),
+  /**
+   * An undoable import (the preview's "so it can be undone" choice): up to `extraRequests` more
+   * (one read of each existing contact before it is changed), `daysIfAllExist` in all when every
+   * contact already exists in Crisp.
+   */
+  undoable: z.object({ extraRequests: count, daysIfAllExist: z.number().nonnegative() }).optional(),
 });
 export type RequestEstimate = z.infer<typeof RequestEstimate>;
 
@@ -605,6 +611,8 @@ export const ImportStartInput = z
      * instance after profiles were deleted in Crisp).
      */
     sendAll: z.boolean().optional(),
+    /** Keep what existing contacts hold before they are changed, so the import can be undone. */
+    undoable: z.boolean().optional(),
   })
   .strict();
 export type ImportStartInput = z.input<typeof ImportStartInput>;

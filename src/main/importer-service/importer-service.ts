@@ -354,7 +354,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       return copy;
     },
 
-    async 'import:start'({ fileId, overrides, mapping, connectionId, sendAll }) {
+    async 'import:start'({ fileId, overrides, mapping, connectionId, sendAll, undoable }) {
       const file = files.get(fileId);
       const connection = await connections.resolve(connectionId);
       return jobs.start({
@@ -365,6 +365,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         websiteId: connection.websiteId,
         apiUrl: connection.apiUrl,
         sendAll: sendAll === true,
+        undoable: undoable === true,
       });
     },
     'import:pause': ({ jobId }) => jobs.pause(jobId),
