@@ -54,6 +54,9 @@ const CHANNEL_METHODS = {
   'import:cancel': 'cancelImport',
   'jobs:list': 'listJobs',
   'jobs:get': 'getJob',
+  'undo:preview': 'previewUndo',
+  'undo:start': 'startUndo',
+  'undo:get': 'getUndo',
   'report:openFailedRows': 'openFailedRows',
   'report:saveFailedRows': 'saveFailedRows',
   'settings:get': 'getSettings',
@@ -64,6 +67,7 @@ const CHANNEL_METHODS = {
 const EVENT_LISTENERS = {
   'import:progressed': 'onImportProgressed',
   'import:stateChanged': 'onImportStateChanged',
+  'undo:progressed': 'onUndoProgressed',
   'check:progressed': 'onCheckProgressed',
   'check:finished': 'onCheckFinished',
   'file:opened': 'onFileOpened',

@@ -24,6 +24,7 @@ import { defaultEngineWorkerEntry, EngineThread, type EngineWorkerEntry } from '
 import { FileRegistry, type RegisteredFile } from './file-registry';
 import { inspectFile, previewMappedRows } from './file-reading';
 import { MappingProposals } from './mapping-proposals';
+import { UndoDesk } from './undo-desk';
 import { JobDesk } from './job-desk';
 import { builtInPresetSummary, PresetLibrary } from './preset-library';
 import { BUILT_IN_PRESETS } from '../../shared/source-presets';
@@ -150,6 +151,12 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         ...(keychain.service !== undefined ? { keychainService: keychain.service } : {}),
       };
     },
+  });
+
+  const undos = new UndoDesk({
+    stateDir,
+    publish,
+    connectionFor: (websiteId) => connections.resolve(websiteId),
   });
 
   async function publishPresets(): Promise<void> {
@@ -373,6 +380,9 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     'import:cancel': ({ jobId }) => jobs.cancel(jobId),
     'jobs:list': async () => ({ jobs: await jobs.list() }),
     'jobs:get': ({ jobId }) => jobs.detail(jobId),
+    'undo:preview': ({ jobId }) => undos.preview(jobId),
+    'undo:start': ({ jobId, overwriteChanged }) => undos.start(jobId, overwriteChanged === true),
+    'undo:get': ({ jobId }) => undos.get(jobId),
     async 'report:openFailedRows'({ jobId }) {
       return { opened: await desktop.openPath(await jobs.failedRowsPath(jobId)) };
     },
@@ -452,6 +462,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       if (path !== null) await openFile(path);
     },
     async close() {
+      undos.stopAll();
       await jobs.pauseAll();
       await engine.close();
       await connections.close();
