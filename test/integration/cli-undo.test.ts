@@ -127,6 +127,24 @@ describe('crisp-import undo', () => {
     expect(deletes.length).toBeLessThan(summary.deleted);
   }, 40_000);
 
+  it('pauses when the daily quota is spent (exit 3) and carries on when run again', async () => {
+    const file = await writeContactsFile(dir, 200, 25);
+    const stateDir = join(dir, 'state');
+    const { job, before } = await importFile(file, stateDir, ['--undoable']);
+    crisp.configure({ dailyQuota: { limit: crisp.quotaUsed() + 40 } });
+    const paused = await spawnCli(undoArgs(job, stateDir, ['--exit-on-wait']), crisp).done;
+    expect(paused.code, paused.stderr).toBe(3);
+    const summary = JSON.parse(paused.stdout);
+    expect(summary).toMatchObject({ state: 'paused', problem: { code: 'quota_spent' } });
+    expect(summary.pending).toBeGreaterThan(0);
+    crisp.configure({ dailyQuota: null });
+    crisp.resetQuota();
+    const resumed = await spawnCli(undoArgs(job, stateDir), crisp).done;
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ state: 'completed', pending: 0 });
+    expect(comparableProfiles(crisp)).toEqual(before);
+  }, 30_000);
+
   it('leaves a profile edited in Crisp after the import as it is, and reports it (exit 1)', async () => {
     const file = await writeContactsFile(dir, 200, 23);
     const stateDir = join(dir, 'state');

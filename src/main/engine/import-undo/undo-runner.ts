@@ -48,6 +48,8 @@ export interface UndoRunOptions {
   reserve?: number;
   timeoutMs?: number;
   initialRate?: number;
+  /** While Crisp says the quota is spent: how often to check whether it is back. Default 10 min. */
+  quotaCheckMs?: number;
   /** Profiles undone at once. Default 8. */
   concurrency?: number;
   onProgress?: (progress: UndoProgress) => void;
@@ -95,10 +97,33 @@ export async function runUndo(options: UndoRunOptions): Promise<UndoSummary> {
       network: { firstCheckMs: 2_000, maxCheckMs: 60_000 },
     });
     let problem: UndoSummary['problem'] = null;
-    const stop = (): void => requests.stopNewAttempts();
+    let checkTimer: NodeJS.Timeout | null = null;
+    const stopChecks = (): void => {
+      if (checkTimer) clearInterval(checkTimer);
+      checkTimer = null;
+    };
+    // Crisp said the quota was spent (this run or an earlier one): one cheap request tells
+    // whether it is back before the reset the budget assumes.
+    const checkQuota = async (): Promise<void> => {
+      if (budget.toJSON().serverSpentUntil === null) return;
+      try {
+        await client.getStats();
+        if (requests.state === 'sending') budget.resetNow();
+        else requests.resumeQuotaNow();
+      } catch {
+        // still spent: keep waiting
+      }
+    };
+    const stop = (): void => {
+      stopChecks();
+      requests.stopNewAttempts();
+    };
     requests.on('state', (state) => {
       options.onState?.(state);
+      stopChecks();
       if (typeof state !== 'object') return;
+      if (state.paused === 'quota' && !options.stopOnWait && !requests.stopped)
+        checkTimer = setInterval(() => void checkQuota(), options.quotaCheckMs ?? 600_000);
       const waitsAlone = state.paused === 'connection' && isSelfCheckingProblem(state.problem);
       if (options.stopOnWait || !(waitsAlone || state.paused === 'quota')) {
         problem = {
@@ -108,6 +133,7 @@ export async function runUndo(options: UndoRunOptions): Promise<UndoSummary> {
         stop();
       }
     });
+    await checkQuota();
     if (options.signal?.aborted) stop();
     options.signal?.addEventListener('abort', stop, { once: true });
 
@@ -144,6 +170,7 @@ export async function runUndo(options: UndoRunOptions): Promise<UndoSummary> {
       Array.from({ length: Math.min(options.concurrency ?? 8, Math.max(1, todo.length)) }, worker),
     );
     options.signal?.removeEventListener('abort', stop);
+    stopChecks();
     requests.close();
     await lines.close();
     await saveBudget(store.stateDir, job.websiteId, budget.toJSON());
