@@ -99,6 +99,17 @@ describe('crisp-import undo', () => {
     expect(crisp.requestLog().filter((r) => r.method !== 'GET')).toEqual([]);
   }, 30_000);
 
+  it("restores the same when Crisp answers a PUT with another reason than 'saved' (unconfirmed)", async () => {
+    const file = await writeContactsFile(dir, 120, 11);
+    const stateDir = join(dir, 'state');
+    const { job, before } = await importFile(file, stateDir, ['--undoable']);
+    crisp.configure({ saveReason: 'updated' });
+    const undo = await spawnCli(undoArgs(job, stateDir), crisp).done;
+    expect(undo.code, undo.stderr).toBe(0);
+    expect(JSON.parse(undo.stdout)).toMatchObject({ restored: file.existing.length, failed: 0 });
+    expect(comparableProfiles(crisp)).toEqual(before);
+  }, 30_000);
+
   it('a kill -9 during the undo, then undo again: the exact profiles, nothing undone twice', async () => {
     const file = await writeContactsFile(dir, 400, 22);
     const stateDir = join(dir, 'state');
