@@ -8,6 +8,7 @@ import { registerSandboxCommand } from './commands/sandbox';
 import { registerCredentialsCommand } from './commands/credentials';
 import { registerRunCommand } from './commands/run';
 import { registerJobsCommand } from './commands/jobs';
+import { registerUndoCommand } from './commands/undo';
 
 export function buildProgram(): Command {
   const program = new Command('crisp-import')
@@ -29,11 +30,13 @@ Exit codes:
   2  bad usage or unreadable input
   3  paused (quota spent, connection problem, or Ctrl-C): run the same command again to resume
   4  run: this file was already imported to this website (completed, unchanged since); nothing
-     was sent: add --restart to import it again`,
+     was sent: add --restart to import it again
+  (undo: 0 everything undone, 1 some profiles could not be, 3 paused)`,
     );
   registerScanCommand(program);
   registerRunCommand(program);
   registerJobsCommand(program);
+  registerUndoCommand(program);
   registerCredentialsCommand(program);
   registerSandboxCommand(program);
   return program;

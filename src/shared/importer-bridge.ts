@@ -55,6 +55,9 @@ const CHANNEL_METHODS = {
   'import:retryFailed': 'retryFailedRows',
   'jobs:list': 'listJobs',
   'jobs:get': 'getJob',
+  'undo:preview': 'previewUndo',
+  'undo:start': 'startUndo',
+  'undo:get': 'getUndo',
   'report:openFailedRows': 'openFailedRows',
   'report:saveFailedRows': 'saveFailedRows',
   'settings:get': 'getSettings',
@@ -65,6 +68,7 @@ const CHANNEL_METHODS = {
 const EVENT_LISTENERS = {
   'import:progressed': 'onImportProgressed',
   'import:stateChanged': 'onImportStateChanged',
+  'undo:progressed': 'onUndoProgressed',
   'check:progressed': 'onCheckProgressed',
   'check:finished': 'onCheckFinished',
   'file:opened': 'onFileOpened',

@@ -413,6 +413,12 @@ export const RequestEstimate = z.object({
    * allowance (see day-plan.ts); null when the check could not know the quota.
    */
   plan: DayPlan.nullable().default(null),
+  /**
+   * An undoable import (the preview's "so it can be undone" choice): up to `extraRequests` more
+   * (one read of each existing contact before it is changed), `daysIfAllExist` in all when every
+   * contact already exists in Crisp.
+   */
+  undoable: z.object({ extraRequests: count, daysIfAllExist: z.number().nonnegative() }).optional(),
 });
 export type RequestEstimate = z.infer<typeof RequestEstimate>;
 
@@ -613,11 +619,66 @@ export const ImportStartInput = z
      * instance after profiles were deleted in Crisp).
      */
     sendAll: z.boolean().optional(),
+    /** Keep what existing contacts hold before they are changed, so the import can be undone. */
+    undoable: z.boolean().optional(),
   })
   .strict();
 export type ImportStartInput = z.input<typeof ImportStartInput>;
 
 export const JobRef = z.object({ jobId: JobId }).strict();
+
+/** What undoing an import will do, in numbers (before anything is sent). */
+export const UndoPreview = z.object({
+  jobId: JobIdOut,
+  /** Profiles the import created: deleted. */
+  deletes: count,
+  /** Profiles the import updated, with what they held before: restored. */
+  restores: count,
+  /** Profiles the import updated without keeping what they held (not undoable): left as they are. */
+  cannotRestore: count,
+  /** Already undone by an earlier undo of this import. */
+  alreadyDone: count,
+  /** The import kept before-images (it was started "so it can be undone"). */
+  undoable: z.boolean(),
+  /** Requests the undo may spend (at most: reads, then a write or two per profile). */
+  requests: count,
+});
+export type UndoPreview = z.infer<typeof UndoPreview>;
+
+export const UndoStartInput = z
+  .object({
+    jobId: JobId,
+    /** Undo the profiles changed in Crisp since the import too (the person chose it). */
+    overwriteChanged: z.boolean().optional(),
+  })
+  .strict();
+
+/** An undo as it goes, and how it ended. */
+export const UndoStatus = z.object({
+  jobId: JobIdOut,
+  state: z.enum(['not_started', 'running', 'paused', 'completed']),
+  done: count,
+  total: count,
+  requests: z.number().nonnegative(),
+  /** How the last undo run ended (null before one ended). */
+  result: z
+    .object({
+      deleted: count,
+      restored: count,
+      alreadyUndone: count,
+      /** Changed in Crisp after the import: left as they are (the person may undo them anyway). */
+      changedSince: count,
+      failed: count,
+      cannotRestore: count,
+      pending: count,
+      /** The changed profiles' emails (the first 1,000). */
+      changed: z.array(z.string()),
+      /** Why it paused, in plain words. */
+      problem: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type UndoStatus = z.infer<typeof UndoStatus>;
 
 export const JobList = z.object({
   /** Newest first. */
@@ -773,6 +834,10 @@ export const ipcChannels = {
   'jobs:list': channel('listJobs', Empty, JobList),
   'jobs:get': channel('getJob', JobRef, JobDetail),
 
+  'undo:preview': channel('previewUndo', JobRef, UndoPreview),
+  'undo:start': channel('startUndo', UndoStartInput, UndoStatus),
+  'undo:get': channel('getUndo', JobRef, UndoStatus),
+
   /** Opens the failed rows CSV with the system's spreadsheet app. */
   'report:openFailedRows': channel('openFailedRows', JobRef, z.object({ opened: z.boolean() })),
   /** Save dialog, then a copy of the failed rows CSV. */
@@ -807,6 +872,8 @@ export const ipcEvents = {
   'import:progressed': event('onImportProgressed', JobSummary),
   /** A job changed state (started, paused, waiting for quota, completed...). */
   'import:stateChanged': event('onImportStateChanged', JobStateChange),
+  /** An undo's progress and end (throttled by the undo desk: at most 10 a second). */
+  'undo:progressed': event('onUndoProgressed', UndoStatus),
   'check:progressed': event('onCheckProgressed', CheckProgress),
   'check:finished': event('onCheckFinished', CheckOutcome),
   /** A file was opened from the menu, the dock/taskbar or a second launch with a path. */

@@ -66,6 +66,7 @@ const RunArgs = z.object({
   checkExisting: z.boolean().optional(),
   restart: z.boolean().optional(),
   sendAll: z.boolean().optional(),
+  undoable: z.boolean().optional(),
   json: z.boolean().optional(),
   delimiter: DelimiterOption.optional(),
   encoding: EncodingOption.optional(),
@@ -116,6 +117,10 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--retry-failed',
       'send again the rows of the last import of this file that failed for a reason that can pass (server errors, timeouts); their new outcomes replace the failures',
+    )
+    .option(
+      '--undoable',
+      'keep what each existing contact held before it is changed, so `crisp-import undo <job>` can give it back (costs a read or two per existing contact)',
     )
     .option('--json', 'print one JSON object at the end instead of text')
     .option('--delimiter <char>', 'column separator: , ; tab | (default: detected)')
@@ -529,6 +534,7 @@ async function newJob(ctx: JobChoiceContext): Promise<ImportJobRecord> {
       checkExisting: args.checkExisting === true,
       formatOverrides: ctx.overrides,
       sendAll: args.sendAll === true,
+      ...(args.undoable === true ? { undoable: true } : {}),
     },
   });
 }

@@ -273,6 +273,7 @@ export function formatScanReport(report: ContactScanReport, issuesCsvPath?: stri
     '',
     `Estimate: ${plural(estimate.requests, 'Crisp request')}, ${plural(estimate.days, 'day')} at ${count(estimate.requestsPerDay)} requests a day`,
     `  if every contact already exists in Crisp: ${plural(estimate.requestsIfAllExist, 'request')}, ${plural(estimate.daysIfAllExist, 'day')}`,
+    `  with run --undoable (so crisp-import undo can give contacts back): up to ${plural(estimate.undoable.extraRequestsIfAllExist, 'more request')} (one read of each existing contact), ${plural(estimate.undoable.daysIfAllExist, 'day')} if every contact exists`,
     `  ${estimate.model}`,
   );
   if (issuesCsvPath) out.push('', `Every issue was written to ${t(issuesCsvPath)}.`);

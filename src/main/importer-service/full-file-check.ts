@@ -9,6 +9,7 @@ import type { ChangeLedger } from '../engine/change-ledger';
 import { ImportJobStore, openWebsiteLedger } from '../engine/import-jobs';
 import type { CheckLedger } from './engine-protocol';
 import {
+  daysFor,
   planEstimateDays,
   scanContactsFile,
   type IssueSink,
@@ -74,6 +75,13 @@ export async function runFullCheck(input: FullCheckInput): Promise<CheckReport> 
       plan: input.quota
         ? planEstimateDays(report.estimate.requests, contacts, input.quota, Date.now(), unchanged)
         : null,
+      undoable: {
+        extraRequests: report.estimate.undoable.extraRequestsIfAllExist,
+        daysIfAllExist: daysFor(
+          report.estimate.requestsIfAllExist + report.estimate.undoable.extraRequestsIfAllExist,
+          input.requestsPerDay,
+        ),
+      },
     },
     unchanged: unchanged
       ? {

@@ -24,6 +24,7 @@ import { defaultEngineWorkerEntry, EngineThread, type EngineWorkerEntry } from '
 import { FileRegistry, type RegisteredFile } from './file-registry';
 import { inspectFile, previewMappedRows } from './file-reading';
 import { MappingProposals } from './mapping-proposals';
+import { UndoDesk } from './undo-desk';
 import { JobDesk } from './job-desk';
 import { builtInPresetSummary, PresetLibrary } from './preset-library';
 import { BUILT_IN_PRESETS } from '../../shared/source-presets';
@@ -150,6 +151,12 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         ...(keychain.service !== undefined ? { keychainService: keychain.service } : {}),
       };
     },
+  });
+
+  const undos = new UndoDesk({
+    stateDir,
+    publish,
+    connectionFor: (websiteId) => connections.resolve(websiteId),
   });
 
   async function publishPresets(): Promise<void> {
@@ -354,7 +361,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       return copy;
     },
 
-    async 'import:start'({ fileId, overrides, mapping, connectionId, sendAll }) {
+    async 'import:start'({ fileId, overrides, mapping, connectionId, sendAll, undoable }) {
       const file = files.get(fileId);
       const connection = await connections.resolve(connectionId);
       return jobs.start({
@@ -365,6 +372,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
         websiteId: connection.websiteId,
         apiUrl: connection.apiUrl,
         sendAll: sendAll === true,
+        undoable: undoable === true,
       });
     },
     'import:pause': ({ jobId }) => jobs.pause(jobId),
@@ -373,6 +381,9 @@ export function createImporterService(options: ImporterServiceOptions): Importer
     'import:retryFailed': ({ jobId }) => jobs.retryFailed(jobId),
     'jobs:list': async () => ({ jobs: await jobs.list() }),
     'jobs:get': ({ jobId }) => jobs.detail(jobId),
+    'undo:preview': ({ jobId }) => undos.preview(jobId),
+    'undo:start': ({ jobId, overwriteChanged }) => undos.start(jobId, overwriteChanged === true),
+    'undo:get': ({ jobId }) => undos.get(jobId),
     async 'report:openFailedRows'({ jobId }) {
       return { opened: await desktop.openPath(await jobs.failedRowsPath(jobId)) };
     },
@@ -452,6 +463,7 @@ export function createImporterService(options: ImporterServiceOptions): Importer
       if (path !== null) await openFile(path);
     },
     async close() {
+      undos.stopAll();
       await jobs.pauseAll();
       await engine.close();
       await connections.close();

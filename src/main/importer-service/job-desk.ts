@@ -341,6 +341,7 @@ export class JobDesk {
     apiUrl: string | null;
     /** Send every row, unchanged ones too. */
     sendAll?: boolean;
+    undoable?: boolean;
   }): Promise<JobSummary> {
     let detection;
     try {
@@ -374,7 +375,11 @@ export class JobDesk {
         mapping: input.mapping,
         websiteId: input.websiteId,
         apiUrl: input.apiUrl,
-        options: { formatOverrides: input.overrides ?? {}, sendAll: input.sendAll === true },
+        options: {
+          formatOverrides: input.overrides ?? {},
+          sendAll: input.sendAll === true,
+          ...(input.undoable === true ? { undoable: true } : {}),
+        },
       });
     } catch (error) {
       throw toIpcFailure(error);

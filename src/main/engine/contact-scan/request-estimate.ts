@@ -35,6 +35,11 @@ export interface ContactRequestEstimate {
   /** Requests if every contact already exists in Crisp. */
   requestsIfAllExist: number;
   daysIfAllExist: number;
+  /**
+   * What `run --undoable` adds (one read of the custom data of each existing contact before it is
+   * changed, so undo can give it back): requests and days if every contact exists.
+   */
+  undoable: { extraRequestsIfAllExist: number; daysIfAllExist: number };
   /** The model in one sentence, for people. */
   model: string;
 }
@@ -46,6 +51,7 @@ export const REQUEST_MODEL_SUMMARY =
 export class ContactRequestTally {
   private ifNew = 0;
   private ifExisting = 0;
+  private firstRows = 0;
 
   /**
    * What the row costs when its contact exists in Crisp (an unchanged row saves that much: this
@@ -75,6 +81,7 @@ export class ContactRequestTally {
       this.ifNew += cost;
       this.ifExisting += cost;
     } else {
+      this.firstRows += 1;
       // A new profile has nothing to clear: only values are written.
       this.ifNew += 1 + (hasValues ? 1 : 0);
       this.ifExisting += 2 + (writesData ? 1 : 0);
@@ -88,6 +95,10 @@ export class ContactRequestTally {
       requestsPerDay,
       requestsIfAllExist: this.ifExisting,
       daysIfAllExist: daysFor(this.ifExisting, requestsPerDay),
+      undoable: {
+        extraRequestsIfAllExist: this.firstRows,
+        daysIfAllExist: daysFor(this.ifExisting + this.firstRows, requestsPerDay),
+      },
       model: REQUEST_MODEL_SUMMARY,
     };
   }

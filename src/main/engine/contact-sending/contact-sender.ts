@@ -39,6 +39,7 @@ import {
   type SenderState,
 } from './request-sender';
 import { WrittenProfiles } from '../contact-planning/written-profiles';
+import { BeforeImages, type UndoImageRecorder } from './before-images';
 
 export {
   SenderClosedError,
@@ -115,6 +116,8 @@ export interface ContactSenderOptions {
   onReadPlanNote?: (text: string) => void;
   /** Default Math.random (jitter). */
   random?: () => number;
+  /** An undoable import: what profiles held before it changed them is kept (before-images.ts). */
+  undoImages?: UndoImageRecorder;
 }
 
 export interface SenderStats {
@@ -145,6 +148,7 @@ export class ContactSender {
   private readonly written: WrittenProfiles;
   private readonly staleReadDelaysMs: number[];
   private readonly reads: ProfileReads;
+  private readonly images: BeforeImages | null;
   private readonly locks = new Map<string, Promise<void>>();
   private probe: Promise<void> | null = null;
   private counters = { created: 0, updated: 0, failed: 0, contactRequests: 0 };
@@ -164,6 +168,7 @@ export class ContactSender {
       ...(options.random ? { random: options.random } : {}),
     });
     this.emptyCells = options.emptyCells;
+    this.images = options.undoImages ? new BeforeImages(options.undoImages, this.requests) : null;
     this.planner = new RequestPlanner({ plan: options.plan ?? 'adaptive' });
     this.written = new WrittenProfiles(options.writtenCapacity);
     this.staleReadDelaysMs = options.staleReadDelaysMs ?? [500, 2_000, 5_000];
@@ -352,6 +357,11 @@ export class ContactSender {
       return this.update(attempt, changed, known, 'updated');
     }
     if (!parts.includes('data')) return { kind: 'updated', peopleId: null, requests: 0 };
+    if (
+      this.images &&
+      !(await this.images.beforeChange(attempt, contact.email, contact.email, null))
+    )
+      return this.create(attempt, contact, true);
     try {
       await this.writeData(attempt, contact, contact.email, false);
     } catch (error) {
@@ -394,6 +404,7 @@ export class ContactSender {
   ): Promise<ContactOutcome> {
     const body = createBody(contact);
     let peopleId: string | null;
+    await this.images?.creating(contact.email);
     try {
       const answer = await this.requests.call(
         attempt,
@@ -406,14 +417,18 @@ export class ContactSender {
       if (!lookedUp && !attempt.createAnswerLost) this.planner.record(true);
       if (calledNewBy && !attempt.createAnswerLost) this.reads.missed(calledNewBy);
       const existing = await this.readAfterConflict(attempt, contact.email);
-      const ours = attempt.createAnswerLost && matchesCreated(existing, body);
+      const ours =
+        (attempt.createAnswerLost || this.images?.createdEarlier(contact.email) === true) &&
+        matchesCreated(existing, body);
+      if (!ours) await this.images?.exists(contact.email);
       return this.update(attempt, contact, existing, ours ? 'created' : 'updated');
     }
     if (!lookedUp) this.planner.record(false);
     const result = knownFromCreate(body, peopleId);
     this.written.set(contact.email, result);
     this.reads.wrote(contact.email, result);
-    await this.writeData(attempt, contact, peopleId ?? contact.email, true);
+    const data = await this.writeData(attempt, contact, peopleId ?? contact.email, true);
+    await this.images?.wrote(contact.email, 'created', peopleId, result, data);
     return { kind: 'created', peopleId, requests: attempt.requests };
   }
 
@@ -425,6 +440,12 @@ export class ContactSender {
   ): Promise<ContactOutcome> {
     const { update, result } = mergeIntoProfile(existing, contact);
     const address = existing.peopleId ?? contact.email;
+    if (
+      this.images &&
+      kind === 'updated' &&
+      (update || dataUpdate(contact, false, this.emptyCells))
+    )
+      await this.images.beforeChange(attempt, contact.email, address, existing);
     if (update) {
       await this.requests.call(attempt, CRISP_ROUTES.updateProfile, (client, signal) =>
         client.updateProfile(address, update, { signal }),
@@ -432,7 +453,8 @@ export class ContactSender {
     }
     this.written.set(contact.email, result);
     this.reads.wrote(contact.email, result);
-    await this.writeData(attempt, contact, address, kind === 'created');
+    const data = await this.writeData(attempt, contact, address, kind === 'created');
+    await this.images?.wrote(contact.email, kind, existing.peopleId, result, data);
     return { kind, peopleId: existing.peopleId, requests: attempt.requests };
   }
 
@@ -441,9 +463,9 @@ export class ContactSender {
     contact: ContactProfile,
     address: string,
     isNew: boolean,
-  ): Promise<void> {
+  ): Promise<Record<string, string | number | boolean> | null> {
     const data = dataUpdate(contact, isNew, this.emptyCells);
-    if (!data) return;
+    if (!data) return null;
     try {
       await this.requests.call(attempt, CRISP_ROUTES.updateData, (client, signal) =>
         client.updateData(address, data, { signal }),
@@ -458,6 +480,7 @@ export class ContactSender {
       }
       throw error;
     }
+    return data;
   }
 
   /** GET by email; null when Crisp has no such profile. */

@@ -252,6 +252,11 @@ export class RequestSender {
     return this.currentState;
   }
 
+  /** stopNewAttempts() was called: nothing more is retried or waited for. */
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
   get closed(): boolean {
     return this.currentState === 'closed';
   }

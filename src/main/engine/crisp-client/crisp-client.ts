@@ -51,6 +51,9 @@ export const CRISP_ROUTES = {
   updateProfile: 'PATCH /people/profile/:id',
   getData: 'GET /people/data/:id',
   updateData: 'PATCH /people/data/:id',
+  saveProfile: 'PUT /people/profile/:id',
+  removeProfile: 'DELETE /people/profile/:id',
+  saveData: 'PUT /people/data/:id',
   stats: 'GET /people/stats',
   listProfiles: 'GET /people/profiles/:page',
 } as const;
@@ -251,6 +254,59 @@ export class CrispClient {
     return this.request(
       CRISP_ROUTES.updateData,
       'PATCH',
+      `/people/data/${encodePeopleId(peopleIdOrEmail)}`,
+      { data: parsed },
+      Ignored,
+      options,
+    );
+  }
+
+  /**
+   * PUT people/profile/{id or email}: saves the profile whole, overwriting everything it held
+   * (crisp-api.md §4.5; the answer's reason is unconfirmed, so only the status is used). Undo
+   * uses it to give a profile back exactly what it held, fields added since removed.
+   */
+  async saveProfile(
+    peopleIdOrEmail: string,
+    body: PeopleProfileCreate,
+    options?: RequestOptions,
+  ): Promise<CrispResponse<unknown>> {
+    const parsed = checkBody(PeopleProfileCreate, body, 'profile');
+    return this.request(
+      CRISP_ROUTES.saveProfile,
+      'PUT',
+      `/people/profile/${encodePeopleId(peopleIdOrEmail)}`,
+      parsed,
+      Ignored,
+      options,
+    );
+  }
+
+  /** DELETE people/profile/{id or email} (crisp-api.md §4.6). A missing one throws 'not_found'. */
+  async removeProfile(
+    peopleIdOrEmail: string,
+    options?: RequestOptions,
+  ): Promise<CrispResponse<unknown>> {
+    return this.request(
+      CRISP_ROUTES.removeProfile,
+      'DELETE',
+      `/people/profile/${encodePeopleId(peopleIdOrEmail)}`,
+      undefined,
+      Ignored,
+      options,
+    );
+  }
+
+  /** PUT people/data/{id or email} with `{"data": {...}}`: replaces the whole custom data. */
+  async saveData(
+    peopleIdOrEmail: string,
+    data: PeopleDataUpdate,
+    options?: RequestOptions,
+  ): Promise<CrispResponse<unknown>> {
+    const parsed = checkBody(PeopleDataUpdate, data, 'custom data');
+    return this.request(
+      CRISP_ROUTES.saveData,
+      'PUT',
       `/people/data/${encodePeopleId(peopleIdOrEmail)}`,
       { data: parsed },
       Ignored,

@@ -15,6 +15,7 @@ export function defaultFakeCrispConfig(): FakeCrispConfig {
     dataKeys: 'lowercase',
     badDataKey: 'reject',
     patchEmptyStringDeletesDataKey: true,
+    saveReason: 'saved',
     readCacheMs: 0,
     rateLimit: null,
     dailyQuota: null,

@@ -283,7 +283,7 @@ export async function startFakeCrisp(
         profile.segments = Array.isArray(fields.segments) ? [...(fields.segments as string[])] : [];
         profile.notepad = typeof fields.notepad === 'string' ? fields.notepad : '';
         profile.updated_at = stamp();
-        return envelope(200, 'saved', {});
+        return envelope(200, config.saveReason, {});
       }
       case 'PATCH /people/profile/:id': {
         const profile = store.find(route.id);
@@ -338,7 +338,11 @@ export async function startFakeCrisp(
           }
         }
         profile.updated_at = stamp();
-        return envelope(200, route.name === 'PUT /people/data/:id' ? 'saved' : 'updated', {});
+        return envelope(
+          200,
+          route.name === 'PUT /people/data/:id' ? config.saveReason : 'updated',
+          {},
+        );
       }
       case 'GET /people/subscription/:id': {
         const profile = store.find(route.id);

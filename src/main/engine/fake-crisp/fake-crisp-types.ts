@@ -122,6 +122,8 @@ export interface FakeCrispConfig {
   badDataKey: 'reject' | 'drop';
   /** PATCH people/data with "" deletes the key. Default true. */
   patchEmptyStringDeletesDataKey: boolean;
+  /** Reason of a PUT (save) answer, profile or custom data: unconfirmed (default 'saved'). */
+  saveReason: string;
   /** > 0: GET and HEAD may serve a copy up to this old (Crisp's Bloom cache). Default 0. */
   readCacheMs: number;
   /** Per-route, per-token token bucket. Default null (no limit). */

@@ -45,6 +45,8 @@ import type {
   SendOutcome,
 } from './import-job-parts';
 import type { ImportJobRecord } from './job-record';
+import { ImportJobStore } from './job-store';
+import { UndoImageKeeper } from '../import-undo/undo-images';
 
 export interface EnginePartsOptions {
   stateDir: string;
@@ -133,7 +135,7 @@ export function createEngineParts(options: EnginePartsOptions): ImportJobParts {
   };
 }
 
-function clientOptions(options: EnginePartsOptions): CrispClientOptions {
+export function clientOptions(options: EnginePartsOptions): CrispClientOptions {
   return {
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
@@ -147,7 +149,7 @@ export function budgetPath(stateDir: string, websiteId: string): string {
   return join(stateDir, 'quota', `${websiteId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
 }
 
-async function loadBudget(
+export async function loadBudget(
   stateDir: string,
   connection: CrispConnection,
   options: EnginePartsOptions,
@@ -190,6 +192,7 @@ class CrispJobSender implements JobContactSender {
   private checking = false;
   private closed = false;
   private readonly watchedSignals = new WeakSet<AbortSignal>();
+  undoImages: UndoImageKeeper | null = null;
 
   private constructor(
     private readonly sender: ContactSender,
@@ -215,7 +218,12 @@ class CrispJobSender implements JobContactSender {
     );
     let expectation: () => number | null = () => null;
     const log = { note: (_text: string): void => undefined };
+    const undoImages =
+      job.options.undoable === true && !job.options.dryRun
+        ? await UndoImageKeeper.open(new ImportJobStore(options.stateDir).paths(job.id).dir)
+        : null;
     const sender = new ContactSender(client, {
+      ...(undoImages ? { undoImages } : {}),
       rate,
       budget,
       emptyCells: job.mapping.emptyCells,
@@ -226,6 +234,7 @@ class CrispJobSender implements JobContactSender {
       onReadPlanNote: (text) => log.note(text),
     });
     const jobSender = new CrispJobSender(sender, client, budget, job, options);
+    jobSender.undoImages = undoImages;
     jobSender.expectContacts = (estimate) => {
       expectation = estimate;
     };
@@ -279,6 +288,7 @@ class CrispJobSender implements JobContactSender {
     this.stopChecks();
     if (this.saveTimer) clearInterval(this.saveTimer);
     this.sender.close();
+    await this.undoImages?.close();
     await this.saveBudget();
   }
 
@@ -341,7 +351,7 @@ class CrispJobSender implements JobContactSender {
 }
 
 /** The sender's network checks: at most a minute apart, or `connectionCheckMs` when shorter. */
-function networkPolicy(options: EnginePartsOptions): Partial<NetworkPolicy> {
+export function networkPolicy(options: EnginePartsOptions): Partial<NetworkPolicy> {
   const ceiling = Math.min(60_000, options.connectionCheckMs ?? 60_000);
   const maxCheckMs = options.network?.maxCheckMs ?? ceiling;
   return {

@@ -146,6 +146,11 @@ export const ImportJobOptions = z.object({
    * instance after profiles were deleted in Crisp). What is sent is remembered all the same.
    */
   sendAll: z.boolean().default(false),
+  /**
+   * Keep what each existing contact held before the import changes it (undo-images.ndjson), so
+   * the import can be undone exactly (../import-undo). Costs a read or two per existing contact.
+   */
+  undoable: z.boolean().optional(),
 });
 export type ImportJobOptions = z.infer<typeof ImportJobOptions>;
 

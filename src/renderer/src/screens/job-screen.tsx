@@ -14,6 +14,7 @@ import {
   plural,
 } from '../components/labels';
 import { getImporter, messageOf, unwrap } from '../state/importer';
+import { UndoCard } from './undo-card';
 import { applyJob, startNewImport, useRendererState } from '../state/app-store';
 
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
@@ -349,6 +350,8 @@ export function JobScreen(props: { jobId: string }): React.JSX.Element {
           )}
         </div>
       )}
+
+      {finished && <UndoCard jobId={props.jobId} />}
 
       {finished && (
         <div className="page__actions">

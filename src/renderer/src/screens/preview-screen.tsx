@@ -157,6 +157,7 @@ export function PreviewScreen(): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   const [exported, setExported] = useState<string | null>(null);
   const [sendAll, setSendAll] = useState(false);
+  const [undoable, setUndoable] = useState(false);
   const id = useId();
   const { file, mapping, overrides } = wizard;
 
@@ -240,6 +241,7 @@ export function PreviewScreen(): React.JSX.Element {
           connectionId: wizard.connectionId,
           ...(wizard.presetId ? { presetId: wizard.presetId } : {}),
           ...(sendAll ? { sendAll: true } : {}),
+          ...(undoable ? { undoable: true } : {}),
         }),
       );
       applyJob(job);
@@ -384,6 +386,13 @@ export function PreviewScreen(): React.JSX.Element {
                 </span>
               </label>
             )}
+            {report.estimate.undoable && (
+              <UndoableChoice
+                checked={undoable}
+                onChange={setUndoable}
+                cost={report.estimate.undoable}
+              />
+            )}
             {report.duplicateEmails > 0 && (
               <Notice tone="info">
                 <p>
@@ -440,5 +449,32 @@ export function PreviewScreen(): React.JSX.Element {
         </button>
       </div>
     </section>
+  );
+}
+
+/** The choice to keep what existing contacts hold, so the import can be undone, with its cost. */
+function UndoableChoice({
+  checked,
+  onChange,
+  cost,
+}: {
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  cost: { extraRequests: number; daysIfAllExist: number };
+}): React.JSX.Element {
+  return (
+    <label className="checkbox">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <span>
+        Keep what existing contacts hold, so this import can be undone
+        <br />
+        <span className="muted">
+          Before a contact already in Crisp is changed, it is read and kept: up to{' '}
+          {plural(cost.extraRequests, 'more request', 'more requests')} (one per contact that
+          exists), about {plural(cost.daysIfAllExist, 'day', 'days')} in all if every contact
+          already exists. Without it, undo can only delete the contacts the import created.
+        </span>
+      </span>
+    </label>
   );
 }
