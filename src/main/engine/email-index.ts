@@ -63,6 +63,13 @@ export function emailHash64(email: string): [number, number] {
   return [hashHigh, hashLow];
 }
 
+/** The same hash written into `out[at]` (high 32 bits) and `out[at + 1]` (low): no allocation. */
+export function emailHash64Into(text: string, out: Uint32Array, at: number): void {
+  hash64(text);
+  out[at] = hashHigh;
+  out[at + 1] = hashLow;
+}
+
 /** 64-bit hash of `text` into `hashHigh` and `hashLow` (no allocation). */
 function hash64(text: string): void {
   const length = text.length;
