@@ -13,7 +13,7 @@
  * the user's own.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { emailHash64Into } from '../email-index';
+import { textHashChar, textHashEnd, textHashStart, textHashString } from '../email-index';
 
 /** A part's digest: 48 bits, as [high 16 bits, low 32 bits]. */
 export interface PartDigest {
@@ -54,9 +54,9 @@ export function contactDigestWords(
   emptyCells: 'clear' | 'keep',
   out: Uint32Array,
 ): void {
-  digestTextInto(profileText(contact), out, 0);
-  digestTextInto(segmentsText(contact.segments), out, 2);
-  digestTextInto(dataText(contact, emptyCells), out, 4);
+  digestProfile(contact, out, 0);
+  digestSegments(contact.segments, out, 2);
+  digestData(contact, emptyCells, out, 4);
 }
 
 export function sameDigest(a: PartDigest, b: PartDigest): boolean {
@@ -80,105 +80,215 @@ export function partDigestFromText(text: string): PartDigest | null {
   return { high: parseInt(text.slice(0, 4), 16), low: parseInt(text.slice(4), 16) >>> 0 };
 }
 
-function digestTextInto(text: string, out: Uint32Array, at: number): void {
-  emailHash64Into(text, out, at);
-  out[at] = out[at]! >>> 16;
-}
-
 /**
- * The texts below are the canonical JSON of these values, written straight out (no object or
- * array made for them: they run for every row):
- *   profile   canonical({ n: nickname, g: nicknameSource === 'email', p: person, c: company, o: notepad })
- *   segments  JSON.stringify([...new Set(segments trimmed, lower-cased, not empty)].sort())
- *   data      canonical({ d: data, x: emptyCells === 'clear' ? [...clearedDataKeys].sort() : [] })
- * The digests depend on these exact texts: keep them (a unit test compares them with the plain
- * definitions on varied contacts).
+ * The digest texts, given to the hash piece by piece as they are written (no text, object or
+ * array is made for them: they run for every row of a check and of a re-import). They are the
+ * canonical JSON (object keys sorted, undefined values left out, strings as JSON.stringify
+ * writes them) of:
+ *   profile   { n: nickname, g: nicknameSource === 'email', p: person, c: company, o: notepad }
+ *   segments  [...new Set(segments trimmed, lower-cased, not empty)].sort()
+ *   data      { d: data, x: emptyCells === 'clear' ? [...clearedDataKeys].sort() : [] }
+ * The digests depend on these exact texts: keep them (a unit test compares the digests with
+ * these plain definitions on varied contacts).
  */
-function profileText(contact: ContactProfile): string {
-  let out = '{';
-  out = member(out, '"c"', contact.company);
-  out = member(out, '"g"', contact.nicknameSource === 'email');
-  out = member(out, '"n"', contact.nickname);
-  out = member(out, '"o"', contact.notepad);
-  out = member(out, '"p"', contact.person);
-  return `${out}}`;
+function digestProfile(contact: ContactProfile, out: Uint32Array, at: number): void {
+  textHashStart();
+  textHashChar(OPEN_BRACE);
+  let first = member(true, '"c"', contact.company, 0);
+  first = member(first, '"g"', contact.nicknameSource === 'email', 0);
+  first = member(first, '"n"', contact.nickname, 0);
+  first = member(first, '"o"', contact.notepad, 0);
+  member(first, '"p"', contact.person, 0);
+  textHashChar(CLOSE_BRACE);
+  finish(out, at);
 }
 
 /** Sorted in place, then emptied (so they keep no cell's text alive). */
 const sortedStrings: string[] = [];
 
-function segmentsText(segments: readonly string[]): string {
-  if (segments.length === 0) return '[]';
+function digestSegments(segments: readonly string[], out: Uint32Array, at: number): void {
+  textHashStart();
+  textHashChar(OPEN_BRACKET);
   const keys = sortedStrings;
   for (let i = 0; i < segments.length; i += 1) {
     const key = segments[i]!.trim().toLowerCase();
     if (key !== '') keys.push(key);
   }
   if (keys.length > 1) keys.sort();
-  let out = '[';
   let previous: string | null = null;
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i]!;
     if (key === previous) continue;
-    out += (previous === null ? '' : ',') + JSON.stringify(key);
+    if (previous !== null) textHashChar(COMMA);
+    jsonString(key);
     previous = key;
   }
   keys.length = 0;
-  return `${out}]`;
+  textHashChar(CLOSE_BRACKET);
+  finish(out, at);
 }
 
-function dataText(contact: ContactProfile, emptyCells: 'clear' | 'keep'): string {
+function digestData(
+  contact: ContactProfile,
+  emptyCells: 'clear' | 'keep',
+  out: Uint32Array,
+  at: number,
+): void {
+  textHashStart();
+  textHashChar(OPEN_BRACE);
+  const first = member(true, '"d"', contact.data, 0);
+  if (!first) textHashChar(COMMA);
+  textHashString('"x":[');
   // Under 'keep' an empty cell writes nothing, so only the values count.
-  let out = member('{', '"d"', contact.data);
   const clearedKeys = contact.clearedDataKeys;
-  let cleared = '[';
   if (emptyCells === 'clear' && clearedKeys.length > 0) {
     const keys = sortedStrings;
     for (let i = 0; i < clearedKeys.length; i += 1) keys.push(clearedKeys[i]!);
     if (keys.length > 1) keys.sort();
-    for (let i = 0; i < keys.length; i += 1) cleared += (i > 0 ? ',' : '') + canonical(keys[i]);
+    for (let i = 0; i < keys.length; i += 1) {
+      if (i > 0) textHashChar(COMMA);
+      canonical(keys[i], 1);
+    }
     keys.length = 0;
   }
-  out += `${out.length > 1 ? ',' : ''}"x":${cleared}]`;
-  return `${out}}`;
+  textHashChar(CLOSE_BRACKET);
+  textHashChar(CLOSE_BRACE);
+  finish(out, at);
 }
 
-/** `out` (an object's text so far) with `"key":value` added, unless the value is undefined. */
-function member(out: string, key: string, value: unknown): string {
-  if (value === undefined) return out;
-  return `${out}${out.length > 1 ? ',' : ''}${key}:${canonical(value)}`;
+/** The 48 bits a part keeps of the 64-bit hash: [high 16, low 32]. */
+function finish(out: Uint32Array, at: number): void {
+  textHashEnd(out, at);
+  out[at] = out[at]! >>> 16;
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * `"key":value` of an object (`key` written as JSON already), after a comma unless it is the
+ * object's first member; nothing when the value is undefined. True while nothing was written.
+ */
+function member(first: boolean, key: string, value: unknown, depth: number): boolean {
+  if (value === undefined) return first;
+  if (!first) textHashChar(COMMA);
+  textHashString(key);
+  textHashChar(COLON);
+  canonical(value, depth + 1);
+  return false;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
 /** One key list per depth of `canonical`, reused (emptied after each object). */
 const keyLists: string[][] = [];
 
-/**
- * JSON with object keys sorted and undefined values left out (the digests depend on this exact
- * text: keep it). Written with plain loops and reused key lists, as it runs for every row.
- */
-function canonical(value: unknown, depth = 0): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+/** The canonical JSON of a value, to the hash. */
+function canonical(value: unknown, depth: number): void {
+  if (typeof value === 'string') {
+    jsonString(value);
+    return;
+  }
+  if (typeof value === 'number') {
+    textHashString(Number.isFinite(value) ? String(value) : 'null');
+    return;
+  }
+  if (typeof value === 'boolean') {
+    textHashString(value ? 'true' : 'false');
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    textHashString(JSON.stringify(value) ?? 'null');
+    return;
+  }
   if (Array.isArray(value)) {
-    let out = '[';
+    textHashChar(OPEN_BRACKET);
     for (let i = 0; i < value.length; i += 1) {
-      out += (i > 0 ? ',' : '') + canonical(value[i], depth + 1);
+      if (i > 0) textHashChar(COMMA);
+      canonical(value[i], depth + 1);
     }
-    return `${out}]`;
+    textHashChar(CLOSE_BRACKET);
+    return;
   }
   const record = value as Record<string, unknown>;
   let keys = keyLists[depth];
   if (!keys) keyLists[depth] = keys = [];
   for (const key in record) if (hasOwn.call(record, key)) keys.push(key);
   if (keys.length > 1) keys.sort();
-  let out = '{';
+  textHashChar(OPEN_BRACE);
+  let first = true;
   for (let i = 0; i < keys.length; i += 1) {
     const key = keys[i]!;
     const item = record[key];
     if (item === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonical(item, depth + 1)}`;
+    if (!first) textHashChar(COMMA);
+    first = false;
+    jsonString(key);
+    textHashChar(COLON);
+    canonical(item, depth + 1);
   }
   keys.length = 0;
-  return `${out}}`;
+  textHashChar(CLOSE_BRACE);
+}
+
+const HEX = '0123456789abcdef';
+
+/** A string as JSON.stringify writes it (quotes, escapes, lone surrogates as \uXXXX). */
+function jsonString(text: string): void {
+  textHashChar(QUOTE);
+  const length = text.length;
+  for (let i = 0; i < length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x20 && code !== QUOTE && code !== BACKSLASH && (code < 0xd800 || code > 0xdfff)) {
+      textHashChar(code);
+    } else if (code === QUOTE || code === BACKSLASH) {
+      textHashChar(BACKSLASH);
+      textHashChar(code);
+    } else if (code < 0x20) {
+      const named =
+        code === 8
+          ? 0x62
+          : code === 9
+            ? 0x74
+            : code === 10
+              ? 0x6e
+              : code === 12
+                ? 0x66
+                : code === 13
+                  ? 0x72
+                  : 0;
+      textHashChar(BACKSLASH);
+      if (named !== 0) textHashChar(named);
+      else unicodeEscape(code);
+    } else if (code <= 0xdbff && i + 1 < length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        textHashChar(code);
+        textHashChar(next);
+        i += 1;
+      } else {
+        textHashChar(BACKSLASH);
+        unicodeEscape(code);
+      }
+    } else {
+      // A lone surrogate.
+      textHashChar(BACKSLASH);
+      unicodeEscape(code);
+    }
+  }
+  textHashChar(QUOTE);
+}
+
+/** `uXXXX` (lower-case hex), after the backslash. */
+function unicodeEscape(code: number): void {
+  textHashChar(0x75);
+  textHashChar(HEX.charCodeAt((code >>> 12) & 15));
+  textHashChar(HEX.charCodeAt((code >>> 8) & 15));
+  textHashChar(HEX.charCodeAt((code >>> 4) & 15));
+  textHashChar(HEX.charCodeAt(code & 15));
 }
