@@ -195,7 +195,8 @@ function canonical(value: unknown, depth: number): void {
     return;
   }
   if (typeof value === 'number') {
-    textHashString(Number.isFinite(value) ? String(value) : 'null');
+    if (Number.isSafeInteger(value)) integerDigits(value);
+    else textHashString(Number.isFinite(value) ? String(value) : 'null');
     return;
   }
   if (typeof value === 'boolean') {
@@ -237,6 +238,19 @@ function canonical(value: unknown, depth: number): void {
 }
 
 const HEX = '0123456789abcdef';
+const DIGITS = new Uint8Array(16);
+
+/** A safe integer as String() writes it (-0 as 0), digit by digit. */
+function integerDigits(value: number): void {
+  if (value < 0) textHashChar(0x2d);
+  let rest = Math.abs(value);
+  let count = 0;
+  do {
+    DIGITS[count++] = rest % 10;
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  while (count > 0) textHashChar(0x30 + DIGITS[--count]!);
+}
 
 /** A string as JSON.stringify writes it (quotes, escapes, lone surrogates as \uXXXX). */
 function jsonString(text: string): void {

@@ -64,11 +64,10 @@ export class UnchangedRowCounter {
     emailHash64Into(contact.email, hash, 0);
     const hashHigh = hash[0]!;
     const hashLow = hash[1]!;
-    const key = followedKey(hashHigh, hashLow);
     if (!repeated) {
       const unchanged = this.matches(contact, hashHigh, hashLow, 1);
       if (this.ledger.has(hashHigh, hashLow, 2)) {
-        this.followed.set(key, {
+        this.followed.set(followedKey(hashHigh, hashLow), {
           hashHigh,
           hashLow,
           seen: 1,
@@ -81,7 +80,7 @@ export class UnchangedRowCounter {
       return unchanged;
     }
     // A later row of an email the ledger knows with one row at most: never unchanged.
-    const state = this.followed.get(key);
+    const state = this.followed.get(followedKey(hashHigh, hashLow));
     if (!state) return false;
     state.seen += 1;
     if (state.changed) return false;
