@@ -5,7 +5,9 @@
  * 1,000,000-row bench file would leave it (every valid row, by occurrence), plus 1,000,000 other
  * emails: about 2,000,000 entries. Then, each in its own child process (peak RSS its own, through
  * tsx as the CLI runs), beside the same without a ledger:
- * - the full-file check of the bench file against the ledger (it finds the unchanged rows);
+ * - the full-file check of the bench file against the ledger (it finds the unchanged rows), with
+ *   the ledger's summary (as the CLI and the app check) and with the full table, whose counts
+ *   must match (and match the re-import's unchanged rows);
  * - an unchanged re-import of the file: a real job run (reader, planner, journal, ledger) whose
  *   every row is unchanged, so nothing is sent (a fake Crisp on loopback, in the bench's own process,
  *   counts what is).
@@ -28,6 +30,7 @@ import {
   ImportJobRunner,
   ImportJobStore,
   openWebsiteLedger,
+  openWebsiteLedgerSummary,
 } from '../src/main/engine/import-jobs';
 import { ensureBenchContactsFile } from './generate-contacts-file';
 import { startFakeCrisp } from '../src/main/engine/fake-crisp';
@@ -48,6 +51,9 @@ interface Measurement {
   rows: number;
   peakRssBytes: number;
   detail: string;
+  /** Rows found unchanged and the requests they save (the checks), rows unchanged (the run). */
+  unchangedRows?: number;
+  requestsSaved?: number;
 }
 
 function stateDir(path: string): string {
@@ -129,25 +135,36 @@ async function entriesFileBytes(dir: string): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // In the child
 
-async function measureCheck(path: string, withLedger: boolean): Promise<Measurement> {
+/** `how`: none (no ledger), summary (what the CLI and the app use) or the full ledger. */
+async function measureCheck(path: string, how: 'none' | 'summary' | 'full'): Promise<Measurement> {
   const started = performance.now();
-  const ledger = withLedger
-    ? await openWebsiteLedger({
-        store: new ImportJobStore(stateDir(path)),
-        websiteId: WEBSITE,
-        apiUrl: API_URL,
-        writable: false,
-      })
-    : null;
+  const where = {
+    store: new ImportJobStore(stateDir(path)),
+    websiteId: WEBSITE,
+    apiUrl: API_URL,
+  };
+  const ledger =
+    how === 'summary'
+      ? await openWebsiteLedgerSummary(where)
+      : how === 'full'
+        ? await openWebsiteLedger({ ...where, writable: false })
+        : null;
   const report = await scanContactsFile(path, { ledger });
+  const names = {
+    none: 'check, no ledger',
+    summary: 'check, with the 2M-email ledger (summary)',
+    full: 'check, with the 2M-email ledger (full table)',
+  };
   return {
-    name: withLedger ? 'check, with the 2M-email ledger' : 'check, no ledger',
+    name: names[how],
     seconds: (performance.now() - started) / 1000,
     rows: report.rows,
     peakRssBytes: 0,
-    detail: withLedger
-      ? `${report.unchanged?.rows ?? 0} unchanged of ${report.valid} valid, ${report.estimate.requests} requests left`
+    detail: ledger
+      ? `${report.unchanged?.rows ?? 0} unchanged of ${report.valid} valid, ${report.unchanged?.requestsSaved ?? 0} requests saved, ${report.estimate.requests} requests left`
       : `${report.valid} valid, ${report.estimate.requests} requests`,
+    unchangedRows: report.unchanged?.rows ?? 0,
+    requestsSaved: report.unchanged?.requestsSaved ?? 0,
   };
 }
 
@@ -195,6 +212,7 @@ async function measureReimport(path: string): Promise<Measurement> {
     rows: c.read,
     peakRssBytes: 0,
     detail: `${done.state}: ${c.unchanged} unchanged, ${c.created + c.updated} sent, ${c.failed} failed, ${c.skipped} skipped, ${c.requests} requests`,
+    unchangedRows: c.unchanged,
   };
 }
 
@@ -220,7 +238,10 @@ async function child(kind: string, path: string): Promise<void> {
   const measurement =
     kind === 'reimport'
       ? await measureReimport(path)
-      : await measureCheck(path, kind === 'check-ledger');
+      : await measureCheck(
+          path,
+          kind === 'check-ledger' ? 'summary' : kind === 'check-full' ? 'full' : 'none',
+        );
   measurement.peakRssBytes = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
@@ -242,6 +263,7 @@ async function main(): Promise<void> {
   try {
     rows.push(await runChild('check', path));
     rows.push(await runChild('check-ledger', path));
+    rows.push(await runChild('check-full', path));
     rows.push(await runChild('reimport', path));
   } finally {
     await crisp.close();
@@ -255,11 +277,23 @@ async function main(): Promise<void> {
         `${(m.peakRssBytes / 1e6).toFixed(0)} MB | ${m.detail} |`,
     );
   }
-  const [plain, check, reimport] = rows as [Measurement, Measurement, Measurement];
+  const [plain, check, full, reimport] = rows as [
+    Measurement,
+    Measurement,
+    Measurement,
+    Measurement,
+  ];
   console.log('');
   console.log(
     `Check with the ledger: ${(check.peakRssBytes / 1e6).toFixed(0)} MB (floor ${CHECK_RSS_FLOOR / 1e6} MB): ${check.peakRssBytes < CHECK_RSS_FLOOR ? 'met' : 'NOT met'}; ` +
       `${((check.peakRssBytes - plain.peakRssBytes) / 1e6).toFixed(0)} MB more than without, time ratio ${(check.seconds / plain.seconds).toFixed(2)}`,
+  );
+  const sameAsFull =
+    check.unchangedRows === full.unchangedRows && check.requestsSaved === full.requestsSaved;
+  console.log(
+    `The summary's counts ${sameAsFull ? 'match' : 'DO NOT match'} the full ledger's ` +
+      `(${check.unchangedRows} and ${full.unchangedRows} rows unchanged, ${check.requestsSaved} and ${full.requestsSaved} requests saved); ` +
+      `the re-import found ${reimport.unchangedRows} rows unchanged: ${reimport.unchangedRows === check.unchangedRows ? 'the same' : 'NOT the same'}`,
   );
   console.log(
     `Unchanged re-import: ${(reimport.peakRssBytes / 1e6).toFixed(0)} MB (floor ${RUN_RSS_FLOOR / 1e6} MB): ${reimport.peakRssBytes < RUN_RSS_FLOOR ? 'met' : 'NOT met'}; ` +

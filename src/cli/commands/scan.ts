@@ -11,9 +11,9 @@ import { BUILT_IN_PRESETS, findBuiltInPreset } from '../../shared/source-presets
 import { resolveStateDir } from '../../main/engine/app-settings';
 import { resolve as resolvePath } from 'node:path';
 import { describeUnchangedRows } from '../../shared/day-plan';
-import type { ChangeLedger } from '../../main/engine/change-ledger';
+import type { LedgerSummary } from '../../main/engine/change-ledger';
 import { WebsiteId } from '../../main/engine/credentials/crisp-connection';
-import { ImportJobStore, openWebsiteLedger } from '../../main/engine/import-jobs';
+import { ImportJobStore, openWebsiteLedgerSummary } from '../../main/engine/import-jobs';
 import {
   daysFor,
   IssuesCsvWriter,
@@ -339,7 +339,7 @@ function unchangedSentence(report: ContactScanReport): string | null {
 }
 
 /** The change ledger of the website named with --website: what this app last wrote there. */
-async function websiteLedger(options: ScanOptions): Promise<ChangeLedger | null> {
+async function websiteLedger(options: ScanOptions): Promise<LedgerSummary | null> {
   if (options.website === undefined) return null;
   const website = WebsiteId.safeParse(options.website);
   if (!website.success) {
@@ -347,11 +347,10 @@ async function websiteLedger(options: ScanOptions): Promise<ChangeLedger | null>
   }
   const store = new ImportJobStore(resolvePath(options.stateDir ?? resolveStateDir()));
   try {
-    return await openWebsiteLedger({
+    return await openWebsiteLedgerSummary({
       store,
       websiteId: website.data,
       apiUrl: options.apiUrl ?? null,
-      writable: false,
     });
   } catch (error) {
     throw new CliError(

@@ -63,6 +63,72 @@ export function emailHash64(email: string): [number, number] {
   return [hashHigh, hashLow];
 }
 
+/** The same hash written into `out[at]` (high 32 bits) and `out[at + 1]` (low): no allocation. */
+export function emailHash64Into(text: string, out: Uint32Array, at: number): void {
+  hash64(text);
+  out[at] = hashHigh;
+  out[at + 1] = hashLow;
+}
+
+// The same hash of a text given piece by piece, so a text made of many parts (a contact's
+// digest text) need not be built: textHashStart, then textHashChar / textHashString for each
+// piece in order, then textHashEnd. One text at a time (module state, no object).
+let streamH1 = 0;
+let streamH2 = 0;
+let streamPending = -1;
+let streamLength = 0;
+
+export function textHashStart(): void {
+  streamH1 = 0x9747b28c;
+  streamH2 = 0x5bd1e995;
+  streamPending = -1;
+  streamLength = 0;
+}
+
+/** The next UTF-16 code unit of the text. */
+export function textHashChar(code: number): void {
+  streamLength += 1;
+  if (streamPending < 0) {
+    streamPending = code;
+    return;
+  }
+  const block = streamPending | (code << 16);
+  streamPending = -1;
+  let h1 = streamH1;
+  let h2 = streamH2;
+  h1 ^= Math.imul(rotl(Math.imul(block, 0xcc9e2d51), 15), 0x1b873593);
+  h1 = (Math.imul(rotl(h1, 13), 5) + 0xe6546b64) | 0;
+  h2 ^= Math.imul(rotl(Math.imul(block, 0x1b873593), 17), 0xcc9e2d51);
+  h2 = (Math.imul(rotl(h2, 15), 5) + 0x38495ab5) | 0;
+  streamH1 = h1;
+  streamH2 = h2;
+}
+
+export function textHashString(text: string): void {
+  for (let i = 0; i < text.length; i += 1) textHashChar(text.charCodeAt(i));
+}
+
+/** The hash of the text given since `textHashStart`, as `emailHash64Into` writes it. */
+export function textHashEnd(out: Uint32Array, at: number): void {
+  let h1 = streamH1;
+  let h2 = streamH2;
+  if (streamPending >= 0) {
+    const block = streamPending;
+    h1 ^= Math.imul(rotl(Math.imul(block, 0xcc9e2d51), 15), 0x1b873593);
+    h2 ^= Math.imul(rotl(Math.imul(block, 0x1b873593), 17), 0xcc9e2d51);
+  }
+  h1 ^= streamLength;
+  h2 ^= streamLength;
+  h1 = (h1 + h2) | 0;
+  h2 = (h2 + h1) | 0;
+  h1 = fmix32(h1);
+  h2 = fmix32(h2);
+  h1 = (h1 + h2) | 0;
+  h2 = (h2 + h1) | 0;
+  out[at] = h1 >>> 0;
+  out[at + 1] = h2 >>> 0;
+}
+
 /** 64-bit hash of `text` into `hashHigh` and `hashLow` (no allocation). */
 function hash64(text: string): void {
   const length = text.length;

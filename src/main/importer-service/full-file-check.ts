@@ -5,8 +5,8 @@
  */
 import type { CheckReport, CsvFormatOverrides } from '../../shared/ipc-contract';
 import type { ImportMapping } from '../../shared/column-mapping';
-import type { ChangeLedger } from '../engine/change-ledger';
-import { ImportJobStore, openWebsiteLedger } from '../engine/import-jobs';
+import type { LedgerSummary } from '../engine/change-ledger';
+import { ImportJobStore, openWebsiteLedgerSummary } from '../engine/import-jobs';
 import type { CheckLedger } from './engine-protocol';
 import {
   daysFor,
@@ -33,14 +33,13 @@ export interface FullCheckInput {
 }
 
 /** The ledger, read only; null when there is none or it cannot be read (nothing is skipped then). */
-async function openCheckLedger(where: CheckLedger | null): Promise<ChangeLedger | null> {
+async function openCheckLedger(where: CheckLedger | null): Promise<LedgerSummary | null> {
   if (!where) return null;
   try {
-    return await openWebsiteLedger({
+    return await openWebsiteLedgerSummary({
       store: new ImportJobStore(where.stateDir),
       websiteId: where.websiteId,
       apiUrl: where.apiUrl,
-      writable: false,
     });
   } catch {
     return null;

@@ -24,9 +24,17 @@ import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFileAtomic } from '../app-settings/json-file';
-import { ENTRY_BYTES, LedgerTable, type LedgerEntry } from './ledger-table';
+import {
+  ENTRY_BYTES,
+  ENTRY_DELETED,
+  ENTRY_FAILED,
+  LedgerTable,
+  type LedgerEntry,
+} from './ledger-table';
 import type { LedgerNote } from './ledger-note';
-import type { ContactDigest } from './contact-digest';
+import { contactDigestWords, type ContactDigest } from './contact-digest';
+import type { ContactProfile } from '../../../shared/contact-profile';
+import { combinedDigest, LedgerSummary, type LedgerCheckSource } from './ledger-summary';
 
 const MAGIC = Buffer.from('CILEDGR1', 'latin1');
 
@@ -80,7 +88,11 @@ export interface ChangeLedgerOptions {
   writable: boolean;
 }
 
-export class ChangeLedger {
+/** Entries read at a time when a summary is built from an entries file (1 MB). */
+const SUMMARY_BLOCK_ENTRIES = 32_768;
+const words = new Uint32Array(6);
+
+export class ChangeLedger implements LedgerCheckSource {
   private readonly jobNumbers = new Map<string, number>();
   private dirty = false;
 
@@ -113,6 +125,46 @@ export class ChangeLedger {
     }
     if (ledger.dirty && ledger.writable) await ledger.save();
     return ledger;
+  }
+
+  /**
+   * The ledger as the full-file check needs it (ledger-summary.ts: 14 bytes an entry, against
+   * 32), read only. When every journal is folded in already (the usual case), the entries file
+   * is streamed into it 32,768 entries at a time, so the table is never in memory; otherwise the
+   * ledger is opened and folded in memory (nothing written), then summarized the same way. A
+   * header or entries file that cannot be read, or whose entries are out of order, gives an
+   * empty summary (rows are sent again, never skipped wrongly).
+   */
+  static async openSummary(options: ChangeLedgerOptions): Promise<LedgerSummary> {
+    const dir = ChangeLedger.folderFor(options.stateDir, options.websiteId, options.apiUrl);
+    const read = await readJsonFile(join(dir, 'ledger.json'), LedgerHeader);
+    if (!read.ok) {
+      if (options.journals.length === 0) return LedgerSummary.empty();
+      return (await ChangeLedger.open({ ...options, writable: false })).summarize();
+    }
+    const header = read.value;
+    if (await needsFolding(header, options.journals)) {
+      return (await ChangeLedger.open({ ...options, writable: false })).summarize();
+    }
+    if (!header.entriesFile || header.entries === 0)
+      return new LedgerSummary(0, header.jobs).sealed();
+    try {
+      return await summarizeEntriesFile(join(dir, header.entriesFile), header);
+    } catch {
+      return LedgerSummary.empty();
+    }
+  }
+
+  /** This ledger as a summary (its sorted entries, 32,768 at a time); empty if out of order. */
+  summarize(): LedgerSummary {
+    const summary = new LedgerSummary(this.table.size, [...this.header.jobs]);
+    for (const chunk of this.table.sortedChunks(SUMMARY_BLOCK_ENTRIES)) {
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      for (let at = 0; at < chunk.length; at += ENTRY_BYTES) {
+        if (!addToSummary(summary, chunk, view, at)) return LedgerSummary.empty();
+      }
+    }
+    return summary.sealed();
   }
 
   /** Remembered (email, occurrence) entries. */
@@ -158,6 +210,31 @@ export class ChangeLedger {
   ): number | null {
     const ref = this.table.find(hashHigh, hashLow, occurrence);
     return ref === null ? null : this.table.writerIfSame(ref, digest);
+  }
+
+  /** `writerIfSame` for a contact, digested on the way (no digest object made). */
+  writerIfSameContact(
+    hashHigh: number,
+    hashLow: number,
+    occurrence: number,
+    contact: ContactProfile,
+    emptyCells: 'clear' | 'keep',
+  ): number | null {
+    const ref = this.table.find(hashHigh, hashLow, occurrence);
+    if (ref === null) return null;
+    contactDigestWords(contact, emptyCells, words);
+    return this.table.writerIfSameWords(ref, words);
+  }
+
+  /**
+   * What the planner asks of an occurrence, without decoding it: -1 when it is not remembered,
+   * else whether it failed and its job numbers in one number (`failed * 2^32 + seenBy * 2^16 +
+   * writtenBy`), read with `stateFailed`, `stateSeenBy` and `stateWrittenBy`.
+   */
+  occurrenceState(hashHigh: number, hashLow: number, occurrence: number): number {
+    const ref = this.table.find(hashHigh, hashLow, occurrence);
+    if (ref === null) return -1;
+    return this.table.packedState(ref);
   }
 
   /** The job an entry's job number refers to. */
@@ -343,6 +420,93 @@ export class ChangeLedger {
     this.header.jobs = keep.map(({ job }) => job);
     this.jobNumbers.clear();
     this.header.jobs.forEach((job, index) => this.jobNumbers.set(job.id, index + 1));
+  }
+}
+
+/** The parts of an `occurrenceState` (not -1). */
+export function stateFailed(state: number): boolean {
+  return state >= 0x100000000;
+}
+export function stateSeenBy(state: number): number {
+  return Math.floor(state / 0x10000) & 0xffff;
+}
+export function stateWrittenBy(state: number): number {
+  return state % 0x10000;
+}
+
+/** Some journal holds records the header does not count as folded (or a sweep is due). */
+async function needsFolding(
+  header: LedgerHeader,
+  journals: readonly LedgerJournalSource[],
+): Promise<boolean> {
+  for (const journal of journals) {
+    const folded = header.folded[journal.jobId];
+    const size = await journal.size();
+    const from = folded && folded.bytes <= size ? folded.bytes : 0;
+    if (from < size) return true;
+    if (journal.completed && folded?.swept !== true) return true;
+  }
+  return false;
+}
+
+/** One entry of a ledger file (32 bytes at `at`) into the summary; false when out of order. */
+function addToSummary(
+  summary: LedgerSummary,
+  bytes: Uint8Array,
+  view: DataView,
+  at: number,
+): boolean {
+  const flags = bytes[at + 9]!;
+  if ((flags & ENTRY_DELETED) !== 0) return true;
+  const failed = (flags & ENTRY_FAILED) !== 0;
+  const digest = failed
+    ? 0
+    : combinedDigest(
+        view.getUint16(at + 14, true),
+        view.getUint32(at + 16, true),
+        view.getUint16(at + 20, true),
+        view.getUint32(at + 22, true),
+        view.getUint16(at + 26, true),
+        view.getUint32(at + 28, true),
+      );
+  return summary.add(
+    view.getUint32(at, true),
+    view.getUint32(at + 4, true),
+    bytes[at + 8]!,
+    view.getUint16(at + 12, true),
+    digest,
+  );
+}
+
+/** An entries file streamed into a summary, one block at a time (an empty one if it is bad). */
+async function summarizeEntriesFile(path: string, header: LedgerHeader): Promise<LedgerSummary> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size !== MAGIC.length + header.entries * ENTRY_BYTES) return LedgerSummary.empty();
+    const magic = Buffer.alloc(MAGIC.length);
+    await handle.read(magic, 0, MAGIC.length, 0);
+    if (!magic.equals(MAGIC)) return LedgerSummary.empty();
+    const summary = new LedgerSummary(header.entries, header.jobs);
+    const block = Buffer.alloc(SUMMARY_BLOCK_ENTRIES * ENTRY_BYTES);
+    const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
+    let position = MAGIC.length;
+    while (position < size) {
+      const wanted = Math.min(block.length, size - position);
+      let filled = 0;
+      while (filled < wanted) {
+        const { bytesRead } = await handle.read(block, filled, wanted - filled, position + filled);
+        if (bytesRead === 0) return LedgerSummary.empty(); // the file shrank under us
+        filled += bytesRead;
+      }
+      for (let at = 0; at < filled; at += ENTRY_BYTES) {
+        if (!addToSummary(summary, block, view, at)) return LedgerSummary.empty();
+      }
+      position += filled;
+    }
+    return summary.sealed();
+  } finally {
+    await handle.close();
   }
 }
 

@@ -13,7 +13,7 @@
  * the user's own.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { emailHash64 } from '../email-index';
+import { textHashChar, textHashEnd, textHashStart, textHashString } from '../email-index';
 
 /** A part's digest: 48 bits, as [high 16 bits, low 32 bits]. */
 export interface PartDigest {
@@ -34,11 +34,29 @@ export function digestContact(
   contact: ContactProfile,
   emptyCells: 'clear' | 'keep',
 ): ContactDigest {
+  contactDigestWords(contact, emptyCells, scratch);
   return {
-    profile: digestText(profileText(contact)),
-    segments: digestText(segmentsText(contact.segments)),
-    data: digestText(dataText(contact, emptyCells)),
+    profile: { high: scratch[0]!, low: scratch[1]! },
+    segments: { high: scratch[2]!, low: scratch[3]! },
+    data: { high: scratch[4]!, low: scratch[5]! },
   };
+}
+
+const scratch = new Uint32Array(6);
+
+/**
+ * The same digests written into `out` as six numbers (profile high 16 and low 32 bits, then
+ * segments, then data), with no object made on the way: it runs for every row of a check and
+ * of a re-import.
+ */
+export function contactDigestWords(
+  contact: ContactProfile,
+  emptyCells: 'clear' | 'keep',
+  out: Uint32Array,
+): void {
+  digestProfile(contact, out, 0);
+  digestSegments(contact.segments, out, 2);
+  digestData(contact, emptyCells, out, 4);
 }
 
 export function sameDigest(a: PartDigest, b: PartDigest): boolean {
@@ -62,57 +80,229 @@ export function partDigestFromText(text: string): PartDigest | null {
   return { high: parseInt(text.slice(0, 4), 16), low: parseInt(text.slice(4), 16) >>> 0 };
 }
 
-function digestText(text: string): PartDigest {
-  const [high, low] = emailHash64(text);
-  return { high: high >>> 16, low: low >>> 0 };
+/**
+ * The digest texts, given to the hash piece by piece as they are written (no text, object or
+ * array is made for them: they run for every row of a check and of a re-import). They are the
+ * canonical JSON (object keys sorted, undefined values left out, strings as JSON.stringify
+ * writes them) of:
+ *   profile   { n: nickname, g: nicknameSource === 'email', p: person, c: company, o: notepad }
+ *   segments  [...new Set(segments trimmed, lower-cased, not empty)].sort()
+ *   data      { d: data, x: emptyCells === 'clear' ? [...clearedDataKeys].sort() : [] }
+ * The digests depend on these exact texts: keep them (a unit test compares the digests with
+ * these plain definitions on varied contacts).
+ */
+function digestProfile(contact: ContactProfile, out: Uint32Array, at: number): void {
+  textHashStart();
+  textHashChar(OPEN_BRACE);
+  let first = member(true, '"c"', contact.company, 0);
+  first = member(first, '"g"', contact.nicknameSource === 'email', 0);
+  first = member(first, '"n"', contact.nickname, 0);
+  first = member(first, '"o"', contact.notepad, 0);
+  member(first, '"p"', contact.person, 0);
+  textHashChar(CLOSE_BRACE);
+  finish(out, at);
 }
 
-function profileText(contact: ContactProfile): string {
-  return canonical({
-    n: contact.nickname,
-    g: contact.nicknameSource === 'email',
-    p: contact.person,
-    c: contact.company,
-    o: contact.notepad,
-  });
-}
+/** Sorted in place, then emptied (so they keep no cell's text alive). */
+const sortedStrings: string[] = [];
 
-function segmentsText(segments: readonly string[]): string {
-  if (segments.length === 0) return '[]';
-  const keys = new Set<string>();
-  for (const segment of segments) {
-    const key = segment.trim().toLowerCase();
-    if (key !== '') keys.add(key);
+function digestSegments(segments: readonly string[], out: Uint32Array, at: number): void {
+  textHashStart();
+  textHashChar(OPEN_BRACKET);
+  const keys = sortedStrings;
+  for (let i = 0; i < segments.length; i += 1) {
+    const key = segments[i]!.trim().toLowerCase();
+    if (key !== '') keys.push(key);
   }
-  return JSON.stringify([...keys].sort());
+  if (keys.length > 1) keys.sort();
+  let previous: string | null = null;
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    if (key === previous) continue;
+    if (previous !== null) textHashChar(COMMA);
+    jsonString(key);
+    previous = key;
+  }
+  keys.length = 0;
+  textHashChar(CLOSE_BRACKET);
+  finish(out, at);
 }
 
-function dataText(contact: ContactProfile, emptyCells: 'clear' | 'keep'): string {
+function digestData(
+  contact: ContactProfile,
+  emptyCells: 'clear' | 'keep',
+  out: Uint32Array,
+  at: number,
+): void {
+  textHashStart();
+  textHashChar(OPEN_BRACE);
+  const first = member(true, '"d"', contact.data, 0);
+  if (!first) textHashChar(COMMA);
+  textHashString('"x":[');
   // Under 'keep' an empty cell writes nothing, so only the values count.
-  const cleared = emptyCells === 'clear' ? [...contact.clearedDataKeys].sort() : [];
-  return canonical({ d: contact.data, x: cleared });
+  const clearedKeys = contact.clearedDataKeys;
+  if (emptyCells === 'clear' && clearedKeys.length > 0) {
+    const keys = sortedStrings;
+    for (let i = 0; i < clearedKeys.length; i += 1) keys.push(clearedKeys[i]!);
+    if (keys.length > 1) keys.sort();
+    for (let i = 0; i < keys.length; i += 1) {
+      if (i > 0) textHashChar(COMMA);
+      canonical(keys[i], 1);
+    }
+    keys.length = 0;
+  }
+  textHashChar(CLOSE_BRACKET);
+  textHashChar(CLOSE_BRACE);
+  finish(out, at);
 }
+
+/** The 48 bits a part keeps of the 64-bit hash: [high 16, low 32]. */
+function finish(out: Uint32Array, at: number): void {
+  textHashEnd(out, at);
+  out[at] = out[at]! >>> 16;
+}
+
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 
 /**
- * JSON with object keys sorted and undefined values left out (the digests depend on this exact
- * text: keep it). Written with plain loops, as it runs for every row of a re-import.
+ * `"key":value` of an object (`key` written as JSON already), after a comma unless it is the
+ * object's first member; nothing when the value is undefined. True while nothing was written.
  */
-function canonical(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+function member(first: boolean, key: string, value: unknown, depth: number): boolean {
+  if (value === undefined) return first;
+  if (!first) textHashChar(COMMA);
+  textHashString(key);
+  textHashChar(COLON);
+  canonical(value, depth + 1);
+  return false;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+/** One key list per depth of `canonical`, reused (emptied after each object). */
+const keyLists: string[][] = [];
+
+/** The canonical JSON of a value, to the hash. */
+function canonical(value: unknown, depth: number): void {
+  if (typeof value === 'string') {
+    jsonString(value);
+    return;
+  }
+  if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) integerDigits(value);
+    else textHashString(Number.isFinite(value) ? String(value) : 'null');
+    return;
+  }
+  if (typeof value === 'boolean') {
+    textHashString(value ? 'true' : 'false');
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    textHashString(JSON.stringify(value) ?? 'null');
+    return;
+  }
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i += 1) out += (i > 0 ? ',' : '') + canonical(value[i]);
-    return `${out}]`;
+    textHashChar(OPEN_BRACKET);
+    for (let i = 0; i < value.length; i += 1) {
+      if (i > 0) textHashChar(COMMA);
+      canonical(value[i], depth + 1);
+    }
+    textHashChar(CLOSE_BRACKET);
+    return;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record);
+  let keys = keyLists[depth];
+  if (!keys) keyLists[depth] = keys = [];
+  for (const key in record) if (hasOwn.call(record, key)) keys.push(key);
   if (keys.length > 1) keys.sort();
-  let out = '{';
-  for (const key of keys) {
+  textHashChar(OPEN_BRACE);
+  let first = true;
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
     const item = record[key];
     if (item === undefined) continue;
-    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonical(item)}`;
+    if (!first) textHashChar(COMMA);
+    first = false;
+    jsonString(key);
+    textHashChar(COLON);
+    canonical(item, depth + 1);
   }
-  return `${out}}`;
+  keys.length = 0;
+  textHashChar(CLOSE_BRACE);
+}
+
+const HEX = '0123456789abcdef';
+const DIGITS = new Uint8Array(16);
+
+/** A safe integer as String() writes it (-0 as 0), digit by digit. */
+function integerDigits(value: number): void {
+  if (value < 0) textHashChar(0x2d);
+  let rest = Math.abs(value);
+  let count = 0;
+  do {
+    DIGITS[count++] = rest % 10;
+    rest = Math.floor(rest / 10);
+  } while (rest > 0);
+  while (count > 0) textHashChar(0x30 + DIGITS[--count]!);
+}
+
+/** A string as JSON.stringify writes it (quotes, escapes, lone surrogates as \uXXXX). */
+function jsonString(text: string): void {
+  textHashChar(QUOTE);
+  const length = text.length;
+  for (let i = 0; i < length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x20 && code !== QUOTE && code !== BACKSLASH && (code < 0xd800 || code > 0xdfff)) {
+      textHashChar(code);
+    } else if (code === QUOTE || code === BACKSLASH) {
+      textHashChar(BACKSLASH);
+      textHashChar(code);
+    } else if (code < 0x20) {
+      const named =
+        code === 8
+          ? 0x62
+          : code === 9
+            ? 0x74
+            : code === 10
+              ? 0x6e
+              : code === 12
+                ? 0x66
+                : code === 13
+                  ? 0x72
+                  : 0;
+      textHashChar(BACKSLASH);
+      if (named !== 0) textHashChar(named);
+      else unicodeEscape(code);
+    } else if (code <= 0xdbff && i + 1 < length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        textHashChar(code);
+        textHashChar(next);
+        i += 1;
+      } else {
+        textHashChar(BACKSLASH);
+        unicodeEscape(code);
+      }
+    } else {
+      // A lone surrogate.
+      textHashChar(BACKSLASH);
+      unicodeEscape(code);
+    }
+  }
+  textHashChar(QUOTE);
+}
+
+/** `uXXXX` (lower-case hex), after the backslash. */
+function unicodeEscape(code: number): void {
+  textHashChar(0x75);
+  textHashChar(HEX.charCodeAt((code >>> 12) & 15));
+  textHashChar(HEX.charCodeAt((code >>> 8) & 15));
+  textHashChar(HEX.charCodeAt((code >>> 4) & 15));
+  textHashChar(HEX.charCodeAt(code & 15));
 }

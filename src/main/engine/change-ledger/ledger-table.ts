@@ -26,6 +26,9 @@ export const MAX_OCCURRENCE = 255;
 
 const FAILED = 1;
 const DELETED = 0x80;
+/** The flag bits of an entry (byte 9), for readers of the bytes (a summary). */
+export const ENTRY_FAILED = FAILED;
+export const ENTRY_DELETED = DELETED;
 
 /** A remembered row, decoded. */
 export interface LedgerEntry {
@@ -129,6 +132,29 @@ export class LedgerTable {
       sameAt(view, at + 20, digest.segments) &&
       sameAt(view, at + 26, digest.data);
     return same ? view.getUint16(at + 12, true) : null;
+  }
+
+  /** The same, for digests as `contactDigestWords` writes them (six numbers). */
+  writerIfSameWords(ref: EntryRef, words: Uint32Array): number | null {
+    const [view, at] = this.locate(ref);
+    if ((view.getUint8(at + 9) & FAILED) !== 0) return null;
+    const same =
+      view.getUint32(at + 16, true) === words[1] &&
+      view.getUint16(at + 14, true) === words[0] &&
+      view.getUint32(at + 22, true) === words[3] &&
+      view.getUint16(at + 20, true) === words[2] &&
+      view.getUint32(at + 28, true) === words[5] &&
+      view.getUint16(at + 26, true) === words[4];
+    return same ? view.getUint16(at + 12, true) : null;
+  }
+
+  /** failed (0 or 1) * 2^32 + seenBy * 2^16 + writtenBy: an entry's state as one number. */
+  packedState(ref: EntryRef): number {
+    const [view, at] = this.locate(ref);
+    const failed = (view.getUint8(at + 9) & FAILED) !== 0 ? 1 : 0;
+    return (
+      failed * 0x100000000 + view.getUint16(at + 10, true) * 0x10000 + view.getUint16(at + 12, true)
+    );
   }
 
   seenBy(ref: EntryRef): number {

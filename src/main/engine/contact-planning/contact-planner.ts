@@ -26,7 +26,9 @@ import {
   changedParts,
   digestContact,
   MAX_OCCURRENCE,
-  sameDigest,
+  stateFailed,
+  stateSeenBy,
+  stateWrittenBy,
   type ChangeLedger,
   type ContactDigest,
   type ContactPart,
@@ -153,8 +155,7 @@ export class ContactPlanner {
     if (!this.ledger || this.options.sendAll || state.tainted || noted.some((r) => !r.note)) {
       return { unchanged: [], send: this.sendStep(state, rows, { kind: 'upsert', exists: false }) };
     }
-    const entries = noted.map((row) => this.entryOf(row));
-    const firstChanged = noted.findIndex((row, index) => !matches(row.note, entries[index]!));
+    const firstChanged = this.firstChanged(noted);
     if (firstChanged < 0) {
       const last = noted[noted.length - 1]!.note!;
       if (
@@ -166,24 +167,42 @@ export class ContactPlanner {
       }
       return { unchanged: rows, send: null };
     }
-    const changedEntry = entries[firstChanged];
-    if (!changedEntry) {
+    const changedNote = noted[firstChanged]!.note!;
+    const changedState = this.stateAt(state, changedNote.occurrence);
+    if (changedState < 0) {
       // The older import had exactly the rows before this one, all unchanged: they stay as they
       // are, and only the new rows go (the profile exists if there were rows before: this app
       // wrote it). An email the ledger does not know at all starts here, with nothing before.
       const before = rows.slice(0, held.length + firstChanged);
       const after = rows.slice(held.length + firstChanged);
-      const exists = noted[firstChanged]!.note!.occurrence > 1;
+      const exists = changedNote.occurrence > 1;
       return { unchanged: before, send: this.sendStep(state, after, { kind: 'upsert', exists }) };
     }
-    if (rows.length === 1 && noted[0]!.note!.occurrence === 1 && !changedEntry.failed) {
-      const onlyRow = !this.entryAt(state, 2);
-      if (onlyRow) {
-        const parts = changedParts(noted[0]!.note!.digest!, changedEntry.digest);
+    if (rows.length === 1 && changedNote.occurrence === 1 && !stateFailed(changedState)) {
+      const onlyRow = this.stateAt(state, 2) < 0;
+      const changedEntry = onlyRow ? this.entryAt(state, 1) : null;
+      if (changedEntry) {
+        const parts = changedParts(changedNote.digest!, changedEntry.digest);
         return { unchanged: [], send: this.sendStep(state, rows, { kind: 'update-parts', parts }) };
       }
     }
     return { unchanged: [], send: this.sendStep(state, rows, { kind: 'upsert', exists: true }) };
+  }
+
+  /**
+   * The first of the rows whose contact is not what the ledger holds for its occurrence (or -1):
+   * compared in place, no entry decoded (it runs for every row of a re-import).
+   */
+  private firstChanged(noted: NotedRow[]): number {
+    const ledger = this.ledger!;
+    for (let i = 0; i < noted.length; i += 1) {
+      const note = noted[i]!.note!;
+      if (!note.digest) return i;
+      if (ledger.writerIfSame(note.hashHigh, note.hashLow, note.occurrence, note.digest) === null) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The outcome of a planned group is known (before it is durable). */
@@ -235,10 +254,10 @@ export class ContactPlanner {
     if (this.ledger) {
       // Occurrences this job already recorded (before a resume): the rows in the ledger it saw.
       for (let k = 1; k <= MAX_OCCURRENCE; k += 1) {
-        const entry = this.ledger.entry(hashHigh, hashLow, k);
-        if (!entry || entry.seenBy !== this.job) break;
+        const at = this.ledger.occurrenceState(hashHigh, hashLow, k);
+        if (at < 0 || stateSeenBy(at) !== this.job) break;
         state.next = k + 1;
-        if (entry.writtenBy === this.job || entry.failed) state.tainted = true;
+        if (stateWrittenBy(at) === this.job || stateFailed(at)) state.tainted = true;
       }
     }
     this.progress.set(email, state);
@@ -254,19 +273,19 @@ export class ContactPlanner {
     };
   }
 
-  private entryOf(row: NotedRow): LedgerEntry | null {
-    const note = row.note!;
-    return this.ledger!.entry(note.hashHigh, note.hashLow, note.occurrence);
-  }
-
   private entryAt(state: EmailProgress, occurrence: number): LedgerEntry | null {
     return this.ledger?.entry(state.hashHigh, state.hashLow, occurrence) ?? null;
   }
 
+  /** The occurrence's state in the ledger (`occurrenceState`): -1 when it is not remembered. */
+  private stateAt(state: EmailProgress, occurrence: number): number {
+    return this.ledger?.occurrenceState(state.hashHigh, state.hashLow, occurrence) ?? -1;
+  }
+
   /** The ledger has an occurrence past `occurrence` that this job has not seen. */
   private olderImportHadMore(state: EmailProgress, occurrence: number): boolean {
-    const next = this.entryAt(state, occurrence + 1);
-    return next !== null && next.seenBy !== this.job;
+    const next = this.stateAt(state, occurrence + 1);
+    return next >= 0 && stateSeenBy(next) !== this.job;
   }
 
   private sendStep(state: EmailProgress, rows: NotedRow[], plan: SendPlan): SendStep {
@@ -307,15 +326,6 @@ export class ContactPlanner {
     state.open += 1;
     return this.sendStep(state, rows, { kind: 'upsert', exists: true });
   }
-}
-
-function matches(note: LedgerNote | null, entry: LedgerEntry | null | undefined): boolean {
-  if (!note?.digest || !entry || entry.failed) return false;
-  return (
-    sameDigest(note.digest.profile, entry.digest.profile) &&
-    sameDigest(note.digest.segments, entry.digest.segments) &&
-    sameDigest(note.digest.data, entry.digest.data)
-  );
 }
 
 /** A deep copy that shares no string with the reader's chunks (JSON makes every string anew). */

@@ -30,7 +30,7 @@ import type { IssueSink } from './issues-csv';
 import { DEFAULT_GROUP_ROW_LIMIT, DEFAULT_ISSUE_LIMIT, IssueTally } from './issue-tally';
 import { ContactRequestTally, DEFAULT_DAILY_BUDGET } from './request-estimate';
 import { UnchangedRowCounter } from './unchanged-rows';
-import type { ChangeLedger } from '../change-ledger';
+import type { LedgerCheckSource } from '../change-ledger';
 import { reportLineNotes, ScanRecordSource } from './scan-record-source';
 
 /** A preset chosen by the person: a built-in export format or one of their saved presets. */
@@ -60,14 +60,20 @@ export interface ScanContactsOptions {
   /** Row numbers kept per issue group. Default 1,000. */
   groupRowLimit?: number;
   /**
-   * The change ledger of the website the file is for: rows whose contact is what this app last
-   * wrote there are counted `unchanged` (not in the estimate). Without it, `unchanged` is null.
+   * The change ledger of the website the file is for (its summary, `ChangeLedger.openSummary`,
+   * or the ledger itself): rows whose contact is what this app last wrote there are counted
+   * `unchanged` (not in the estimate). Without it, `unchanged` is null.
    */
-  ledger?: ChangeLedger | null;
+  ledger?: LedgerCheckSource | null;
 }
 
 /** Rows looked at to propose a mapping (finding the email column from its values). */
 const SAMPLE_ROWS = 100;
+/**
+ * Valid rows go on (into the email index, the unchanged rows, the estimate) this many at a
+ * time: a reader's batch can hold thousands of rows, and their contacts need not all be alive.
+ */
+const VALID_BLOCK_ROWS = 512;
 
 /**
  * Scans the whole file. Rejects with a CsvFileError when the file cannot be read as CSV (its
@@ -131,12 +137,12 @@ export async function scanContactsFile(
     let warnings = 0;
     let duplicateEmails = 0;
     const duplicateRows: number[] = [];
-    // The valid rows of the current batch, their emails and row numbers.
+    // The valid rows of the current block, their emails and row numbers.
     const validContacts: ContactProfile[] = [];
     const validEmails: string[] = [];
     const validRows: number[] = [];
     let validCount = 0;
-    let repeatedFlags = new Uint8Array(1024);
+    const repeatedFlags = new Uint8Array(VALID_BLOCK_ROWS);
 
     const note = (issue: RowIssue): boolean => {
       tally.add(issue);
@@ -144,6 +150,28 @@ export async function scanContactsFile(
       return issue.severity === 'error';
     };
     if (header && detection.dataStartOffset >= detection.fileSize) note(noContactsIssue(detection));
+
+    /** The block's emails go into the index together (quicker than one by one), in file order. */
+    const takeValidBlock = (): void => {
+      emails.addAll(validEmails, validCount, repeatedFlags);
+      for (let k = 0; k < validCount; k++) {
+        const repeated = repeatedFlags[k] === 1;
+        if (repeated) {
+          duplicateEmails++;
+          if (duplicateRows.length < duplicateLimit) duplicateRows.push(validRows[k]!);
+        }
+        const contact = validContacts[k]!;
+        if (unchangedRows) {
+          const cost = requests.costIfExisting(contact, repeated);
+          if (unchangedRows.add(contact, repeated, cost)) continue;
+        }
+        requests.add(contact, repeated);
+      }
+      validContacts.length = 0;
+      validEmails.length = 0;
+      validRows.length = 0;
+      validCount = 0;
+    };
 
     let batch = firstBatch;
     for (;;) {
@@ -179,26 +207,9 @@ export async function scanContactsFile(
         validEmails[validCount] = contact.email;
         validRows[validCount] = record.row;
         validCount++;
+        if (validCount === VALID_BLOCK_ROWS) takeValidBlock();
       }
-      // The batch's emails go into the index together (quicker than one by one), in file order.
-      if (repeatedFlags.length < validCount) repeatedFlags = new Uint8Array(validCount * 2);
-      emails.addAll(validEmails, validCount, repeatedFlags);
-      for (let k = 0; k < validCount; k++) {
-        const repeated = repeatedFlags[k] === 1;
-        if (repeated) {
-          duplicateEmails++;
-          if (duplicateRows.length < duplicateLimit) duplicateRows.push(validRows[k]!);
-        }
-        const contact = validContacts[k]!;
-        if (unchangedRows) {
-          const cost = requests.costIfExisting(contact, repeated);
-          if (unchangedRows.add(contact, repeated, cost)) continue;
-        }
-        requests.add(contact, repeated);
-      }
-      validContacts.length = 0;
-      validEmails.length = 0;
-      validCount = 0;
+      if (validCount > 0) takeValidBlock();
       if (onProgress && batch.length > 0) {
         const now = performance.now();
         if (now - lastProgressAt >= progressInterval) {

@@ -7,11 +7,14 @@
  * when the ledger holds the same digests for the same occurrence and every earlier row of the
  * email was unchanged too. Emails the ledger remembers with several rows are followed to the end
  * of the file (few: only those), since their unchanged rows are sent after all when a later row
- * changed or the file has fewer rows for them. Memory: the ledger, and the state of those emails.
+ * changed or the file has fewer rows for them. Memory: the ledger (a check gives its summary, 14
+ * bytes an entry), and the state of those emails.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { digestContact, type ChangeLedger } from '../change-ledger';
-import { emailHash64 } from '../email-index';
+import type { LedgerCheckSource } from '../change-ledger';
+import { emailHash64Into } from '../email-index';
+
+const hash = new Uint32Array(2);
 
 export interface UnchangedRowsFound {
   rows: number;
@@ -48,7 +51,8 @@ export class UnchangedRowCounter {
   private readonly followed = new Map<string, FollowedEmail>();
 
   constructor(
-    private readonly ledger: ChangeLedger,
+    /** The website's ledger, or its summary (ChangeLedger.openSummary: what a check uses). */
+    private readonly ledger: LedgerCheckSource,
     private readonly emptyCells: 'clear' | 'keep',
   ) {}
 
@@ -57,12 +61,13 @@ export class UnchangedRowCounter {
    * what the row would cost if sent. True when the row is (for now) counted unchanged.
    */
   add(contact: ContactProfile, repeated: boolean, cost: number): boolean {
-    const [hashHigh, hashLow] = emailHash64(contact.email);
-    const key = followedKey(hashHigh, hashLow);
+    emailHash64Into(contact.email, hash, 0);
+    const hashHigh = hash[0]!;
+    const hashLow = hash[1]!;
     if (!repeated) {
       const unchanged = this.matches(contact, hashHigh, hashLow, 1);
       if (this.ledger.has(hashHigh, hashLow, 2)) {
-        this.followed.set(key, {
+        this.followed.set(followedKey(hashHigh, hashLow), {
           hashHigh,
           hashLow,
           seen: 1,
@@ -75,7 +80,7 @@ export class UnchangedRowCounter {
       return unchanged;
     }
     // A later row of an email the ledger knows with one row at most: never unchanged.
-    const state = this.followed.get(key);
+    const state = this.followed.get(followedKey(hashHigh, hashLow));
     if (!state) return false;
     state.seen += 1;
     if (state.changed) return false;
@@ -117,9 +122,13 @@ export class UnchangedRowCounter {
     hashLow: number,
     occurrence: number,
   ): boolean {
-    if (!this.ledger.has(hashHigh, hashLow, occurrence)) return false;
-    const digest = digestContact(contact, this.emptyCells);
-    const writer = this.ledger.writerIfSame(hashHigh, hashLow, occurrence, digest);
+    const writer = this.ledger.writerIfSameContact(
+      hashHigh,
+      hashLow,
+      occurrence,
+      contact,
+      this.emptyCells,
+    );
     if (writer === null) return false;
     this.noteWriter(writer);
     return true;

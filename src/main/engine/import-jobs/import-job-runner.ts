@@ -607,7 +607,12 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
             dispatcher.skip(skippedRecord(rec, issue));
             continue;
           }
-          await dispatcher.add({ row: rec.row, offset: rec.offset, contact: mapped.contact });
+          const added = dispatcher.add({
+            row: rec.row,
+            offset: rec.offset,
+            contact: mapped.contact,
+          });
+          if (added) await added;
         }
       }
       // The whole file is read: it must still be the file the job began with.

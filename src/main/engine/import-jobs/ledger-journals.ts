@@ -10,6 +10,7 @@ import {
   normalizeApiUrl,
   type LedgerJournalSource,
   type LedgerRecord,
+  type LedgerSummary,
 } from '../change-ledger';
 import type { ImportJobRecord } from './job-record';
 import type { ImportJobStore } from './job-store';
@@ -79,5 +80,25 @@ export async function openWebsiteLedger(options: OpenLedgerOptions): Promise<Cha
     apiUrl,
     journals: await ledgerJournalsOf(options.store, options.websiteId, apiUrl),
     writable: options.writable,
+  });
+}
+
+export type OpenLedgerSummaryOptions = Omit<OpenLedgerOptions, 'writable'>;
+
+/**
+ * The website's ledger as the full-file check reads it: a compact read-only summary (14 bytes
+ * an entry, ChangeLedger.openSummary), with every journal of its jobs folded in. Used by the
+ * CLI's scan, the app's full-file check and bench:ledger.
+ */
+export async function openWebsiteLedgerSummary(
+  options: OpenLedgerSummaryOptions,
+): Promise<LedgerSummary> {
+  const apiUrl = options.apiUrl ?? DEFAULT_CRISP_API_URL;
+  return ChangeLedger.openSummary({
+    stateDir: options.store.stateDir,
+    websiteId: options.websiteId,
+    apiUrl,
+    journals: await ledgerJournalsOf(options.store, options.websiteId, apiUrl),
+    writable: false,
   });
 }

@@ -10,7 +10,7 @@
  * unrecorded: the resume reads them again.
  */
 import type { ContactProfile } from '../../../shared/contact-profile';
-import { ledgerNoteFromText, ledgerNoteToText, type ChangeLedger } from '../change-ledger';
+import { ledgerNoteToText, type ChangeLedger, type LedgerNote } from '../change-ledger';
 import {
   EmailGroupWindow,
   type ContactPlanner,
@@ -81,19 +81,30 @@ export class RowDispatcher {
 
   /** Records a row that cannot be imported (its issue says why). */
   skip(record: RowOutcomeRecord): void {
-    this.track(this.record(record, null));
+    this.track(this.record(record, null, null));
   }
 
-  /** A valid row: waits in the window; the oldest groups leave while it is over its size. */
-  async add(row: PlannedRow): Promise<void> {
+  /**
+   * A valid row: waits in the window; the oldest groups leave while it is over its size. Null
+   * when there is nothing to wait for (most rows: no promise is made for them).
+   */
+  add(row: PlannedRow): Promise<void> | null {
     this.window.add(row);
     if (!this.firstDispatched) {
       // The first row leaves at once: a resume shows it is alive without waiting for the window.
       this.firstDispatched = true;
-      await this.dispatchOldest();
-      await new Promise((resolve) => setImmediate(resolve));
-      return;
+      return this.dispatchFirst();
     }
+    if (this.window.rows <= this.options.windowRows || this.stopping) return null;
+    return this.dispatchWhileOver();
+  }
+
+  private async dispatchFirst(): Promise<void> {
+    await this.dispatchOldest();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private async dispatchWhileOver(): Promise<void> {
     while (this.window.rows > this.options.windowRows && !this.stopping) {
       await this.dispatchOldest();
     }
@@ -207,6 +218,7 @@ export class RowDispatcher {
             requests: 0,
           },
           row.contact,
+          null,
         ).catch(() => undefined);
       }
       return;
@@ -220,7 +232,11 @@ export class RowDispatcher {
       // A loop, not push(...): a group may hold more rows than a call may take arguments.
       for (const row of decision.unchanged) {
         records.push(
-          this.record({ ...rowRecord(row), outcome: 'unchanged', requests: 0 }, row.contact),
+          this.record(
+            { ...rowRecord(row), outcome: 'unchanged', requests: 0 },
+            row.contact,
+            row.note,
+          ),
         );
       }
     }
@@ -256,6 +272,7 @@ export class RowDispatcher {
       this.record(
         outcomeRecord(row, outcome, index === 0),
         index === 0 ? step.contact : row.contact,
+        row.note,
       ),
     );
   }
@@ -267,13 +284,22 @@ export class RowDispatcher {
     );
   }
 
-  /** Appends the record; once durable, settles the row and feeds the ledger. */
-  private record(entry: RowOutcomeRecord, contact: ContactProfile | null): Promise<void> {
+  /**
+   * Appends the record; once durable, settles the row and feeds the ledger with `note` (the
+   * note the record's `l` was written from: the ledger takes it as it is, not parsed back).
+   */
+  private record(
+    entry: RowOutcomeRecord,
+    contact: ContactProfile | null,
+    note: LedgerNote | null,
+  ): Promise<void> {
     const { journal, watermark, ledger } = this.options;
     return journal.append(entry).then(
       () => {
         watermark.settle(entry.row);
-        if (ledger && entry.outcome !== 'skipped' && entry.l) applyToLedger(ledger, entry);
+        if (ledger && note && entry.outcome !== 'skipped' && entry.l) {
+          ledger.ledger.apply(ledger.jobId, ledger.startedAt, { outcome: entry.outcome, note });
+        }
         this.options.onRecorded(entry, contact);
       },
       (error: Error) => {
@@ -295,15 +321,6 @@ export class RowDispatcher {
 
 function emailOf(step: SendStep): string {
   return step.contact.email;
-}
-
-function applyToLedger(
-  target: NonNullable<RowDispatcherOptions['ledger']>,
-  entry: Exclude<RowOutcomeRecord, { outcome: 'skipped' }>,
-): void {
-  const note = entry.l ? ledgerNoteFromText(entry.l) : null;
-  if (!note) return;
-  target.ledger.apply(target.jobId, target.startedAt, { outcome: entry.outcome, note });
 }
 
 function rowRecord(row: NotedRow): { t: 'row'; row: number; at: number; l?: string } {
