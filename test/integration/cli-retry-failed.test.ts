@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { ImportJobStore, readJournalRows } from '../../src/main/engine/import-jobs';
 import { comparableProfiles, spawnCli } from './reliability-support';
+import { writeWorkbook } from './workbook-support';
 
 let dir: string;
 const servers: FakeCrisp[] = [];
@@ -81,6 +82,47 @@ async function cleanImport(
 }
 
 describe('crisp-import run --retry-failed', () => {
+  it('retries the failed rows of an Excel workbook import (its contacts sheet, read on once)', async () => {
+    const path = join(dir, 'contacts.xlsx');
+    const rows: (string | number)[][] = [
+      ['Contacts exported 3 Dec'],
+      ['email', 'first_name', 'phone'],
+    ];
+    for (let i = 0; i < 400; i++) rows.push([`wb${i}@example.com`, `First${i}`, `+3361234${i}`]);
+    await writeWorkbook(path, [
+      { name: 'Notes', rows: [['nothing here'], ['see the next sheet']] },
+      { name: 'Contacts', rows },
+    ]);
+    const crisp = await fakeCrisp();
+    const stateDir = join(dir, 'state');
+    const failing = ['wb4@example.com', 'wb200@example.com', 'wb399@example.com'];
+    crisp.configure({
+      faults: { failingEmails: Object.fromEntries(failing.map((e) => [e, 503])) },
+    });
+    const first = await run(path, crisp, stateDir);
+    expect(first.code, first.stderr).toBe(1);
+    expect(first.json).toMatchObject({ state: 'completed', rows: 400, failed: 3 });
+    for (const email of failing) expect(crisp.getProfile(email)).toBeUndefined();
+
+    crisp.configure({ faults: { failingEmails: {} } });
+    crisp.clearRequestLog();
+    const retry = await run(path, crisp, stateDir, ['--retry-failed']);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.json).toMatchObject({
+      job: first.json.job,
+      state: 'completed',
+      rows: 400,
+      failed: 0,
+      created: 400,
+      retry: { rows: 3, failedAgain: 0, notRetryable: 0 },
+    });
+    for (const email of failing) expect(crisp.getProfile(email)).toMatchObject({ email });
+    // Only the three contacts were sent again (a whole re-send would be 400 writes and more).
+    const writes = crisp.requestLog().filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
+    expect(writes.length).toBeGreaterThanOrEqual(3);
+    expect(writes.length).toBeLessThanOrEqual(9);
+  }, 60_000);
+
   it('sends again only the rows that failed for a reason that can pass, and replaces their outcomes everywhere', async () => {
     const file = await contactsFile(30);
     const reference = (await cleanImport(file)).profiles;

@@ -73,10 +73,17 @@ const SEEK_GAP_BYTES = 256 * 1024;
 
 /**
  * A source that yields only the plan's rows (whatever start it is given): it seeks to a row's
- * offset and reads on while the next row to retry is close, else seeks again.
+ * offset and reads on while the next row to retry is close, else seeks again. `seekable: false`
+ * (an Excel workbook: entering it at a row re-reads the sheet up to that row) reads on from the
+ * first row to retry to the last, never entering the sheet a second time.
  */
-export function retryRowSource(source: JobRowSource, plan: FailedRowRetryPlan): JobRowSource {
+export function retryRowSource(
+  source: JobRowSource,
+  plan: FailedRowRetryPlan,
+  seekable = true,
+): JobRowSource {
   const rows = plan.rows;
+  const seekGap = seekable ? SEEK_GAP_BYTES : Infinity;
   return {
     async *read(_start: ResumePoint, signal: AbortSignal): AsyncIterable<SourceRecord[]> {
       let next = 0;
@@ -94,7 +101,7 @@ export function retryRowSource(source: JobRowSource, plan: FailedRowRetryPlan): 
             found.push(record);
             next++;
             const after = rows[next];
-            if (after && after.offset - record.offset > SEEK_GAP_BYTES) {
+            if (after && after.offset - record.offset > seekGap) {
               seekAgain = true;
               break;
             }

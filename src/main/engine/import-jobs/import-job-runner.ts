@@ -578,7 +578,11 @@ export class ImportJobRunner extends EventEmitter<ImportJobRunnerEvents> {
   ): Promise<Error | null> {
     const mapper = this.parts.compileMapper(job);
     const source = this.retryPlan
-      ? retryRowSource(this.parts.openSource(job), this.retryPlan)
+      ? retryRowSource(
+          this.parts.openSource(job),
+          this.retryPlan,
+          job.layout.format.sheet === undefined,
+        )
       : this.parts.openSource(job);
     try {
       outer: for await (const batch of source.read(start, this.abort.signal)) {
