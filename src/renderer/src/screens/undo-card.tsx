@@ -10,7 +10,7 @@ function previewSentences(p: UndoPreview): string[] {
   const out: string[] = [];
   out.push(
     `${plural(p.deletes, 'profile', 'profiles')} this import created will be deleted.`,
-    `${plural(p.restores, 'profile', 'profiles')} it updated will get back what they held before it (fields and custom data it added are removed).`,
+    `${plural(p.restores, 'profile', 'profiles')} it updated will get back what ${p.restores === 1 ? 'it' : 'they'} held before it (fields and custom data it added are removed).`,
   );
   if (p.cannotRestore > 0)
     out.push(
@@ -139,13 +139,15 @@ export function UndoCard(props: { jobId: string }): React.JSX.Element {
           aria-labelledby={`${id}-confirm`}
           className="notice notice--warning"
         >
-          <p id={`${id}-confirm`}>
-            <strong>Undo this import?</strong>
-          </p>
-          {previewSentences(preview).map((sentence, i) => (
-            <p key={i}>{sentence}</p>
-          ))}
-          <div className="page__actions page__actions--start">
+          <div className="notice__body">
+            <p id={`${id}-confirm`} className="notice__title">
+              Undo this import?
+            </p>
+            {previewSentences(preview).map((sentence, i) => (
+              <p key={i}>{sentence}</p>
+            ))}
+          </div>
+          <div className="row">
             <button
               type="button"
               className="button button--danger"
