@@ -42,8 +42,8 @@ const MAX_LOAD = 0.875;
 /** Largest distance from home a slot records (the distance byte stores distance + 1). */
 const MAX_DISTANCE = 254;
 
-let hashHigh = 0;
-let hashLow = 0;
+/** hash64's result: [high, low] (a typed array, so storing it allocates nothing). */
+const hashOut = new Uint32Array(2);
 
 function rotl(x: number, r: number): number {
   return (x << r) | (x >>> (32 - r));
@@ -60,48 +60,53 @@ function fmix32(x: number): number {
 /** The 64-bit hash the index uses, as [high 32 bits, low 32 bits] (for tests and tools). */
 export function emailHash64(email: string): [number, number] {
   hash64(email);
-  return [hashHigh, hashLow];
+  return [hashOut[0]!, hashOut[1]!];
 }
 
 /** The same hash written into `out[at]` (high 32 bits) and `out[at + 1]` (low): no allocation. */
 export function emailHash64Into(text: string, out: Uint32Array, at: number): void {
   hash64(text);
-  out[at] = hashHigh;
-  out[at + 1] = hashLow;
+  out[at] = hashOut[0]!;
+  out[at + 1] = hashOut[1]!;
 }
 
 // The same hash of a text given piece by piece, so a text made of many parts (a contact's
 // digest text) need not be built: textHashStart, then textHashChar / textHashString for each
-// piece in order, then textHashEnd. One text at a time (module state, no object).
-let streamH1 = 0;
-let streamH2 = 0;
-let streamPending = -1;
-let streamLength = 0;
+// piece in order, then textHashEnd. One text at a time (module state, no object). The state is
+// an Int32Array, not `let` variables: a module variable holding an int32 outside the small
+// integer range is a heap number, and every store of one allocates (about 5 KB a contact, which
+// the check and a re-import paid in collections and peak memory).
+const stream = new Int32Array(4);
+const H1 = 0;
+const H2 = 1;
+const PENDING = 2;
+const LENGTH = 3;
 
 export function textHashStart(): void {
-  streamH1 = 0x9747b28c;
-  streamH2 = 0x5bd1e995;
-  streamPending = -1;
-  streamLength = 0;
+  stream[H1] = 0x9747b28c;
+  stream[H2] = 0x5bd1e995;
+  stream[PENDING] = -1;
+  stream[LENGTH] = 0;
 }
 
 /** The next UTF-16 code unit of the text. */
 export function textHashChar(code: number): void {
-  streamLength += 1;
-  if (streamPending < 0) {
-    streamPending = code;
+  stream[LENGTH] = stream[LENGTH]! + 1;
+  const pending = stream[PENDING]!;
+  if (pending < 0) {
+    stream[PENDING] = code;
     return;
   }
-  const block = streamPending | (code << 16);
-  streamPending = -1;
-  let h1 = streamH1;
-  let h2 = streamH2;
+  const block = pending | (code << 16);
+  stream[PENDING] = -1;
+  let h1 = stream[H1]!;
+  let h2 = stream[H2]!;
   h1 ^= Math.imul(rotl(Math.imul(block, 0xcc9e2d51), 15), 0x1b873593);
   h1 = (Math.imul(rotl(h1, 13), 5) + 0xe6546b64) | 0;
   h2 ^= Math.imul(rotl(Math.imul(block, 0x1b873593), 17), 0xcc9e2d51);
   h2 = (Math.imul(rotl(h2, 15), 5) + 0x38495ab5) | 0;
-  streamH1 = h1;
-  streamH2 = h2;
+  stream[H1] = h1;
+  stream[H2] = h2;
 }
 
 export function textHashString(text: string): void {
@@ -110,15 +115,17 @@ export function textHashString(text: string): void {
 
 /** The hash of the text given since `textHashStart`, as `emailHash64Into` writes it. */
 export function textHashEnd(out: Uint32Array, at: number): void {
-  let h1 = streamH1;
-  let h2 = streamH2;
-  if (streamPending >= 0) {
-    const block = streamPending;
+  let h1 = stream[H1]!;
+  let h2 = stream[H2]!;
+  const pending = stream[PENDING]!;
+  if (pending >= 0) {
+    const block = pending;
     h1 ^= Math.imul(rotl(Math.imul(block, 0xcc9e2d51), 15), 0x1b873593);
     h2 ^= Math.imul(rotl(Math.imul(block, 0x1b873593), 17), 0xcc9e2d51);
   }
-  h1 ^= streamLength;
-  h2 ^= streamLength;
+  const length = stream[LENGTH]!;
+  h1 ^= length;
+  h2 ^= length;
   h1 = (h1 + h2) | 0;
   h2 = (h2 + h1) | 0;
   h1 = fmix32(h1);
@@ -129,7 +136,7 @@ export function textHashEnd(out: Uint32Array, at: number): void {
   out[at + 1] = h2 >>> 0;
 }
 
-/** 64-bit hash of `text` into `hashHigh` and `hashLow` (no allocation). */
+/** 64-bit hash of `text` into `hashOut` (no allocation). */
 function hash64(text: string): void {
   const length = text.length;
   let h1 = 0x9747b28c;
@@ -155,8 +162,8 @@ function hash64(text: string): void {
   h2 = fmix32(h2);
   h1 = (h1 + h2) | 0;
   h2 = (h2 + h1) | 0;
-  hashHigh = h1 >>> 0;
-  hashLow = h2 >>> 0;
+  hashOut[0] = h1 >>> 0;
+  hashOut[1] = h2 >>> 0;
 }
 
 /**
@@ -218,7 +225,7 @@ export class EmailIndex {
    */
   add(email: string): boolean {
     hash64(email);
-    return this.#addHash(hashHigh, hashLow);
+    return this.#addHash(hashOut[0]!, hashOut[1]!);
   }
 
   /**
@@ -238,8 +245,8 @@ export class EmailIndex {
     const parts = this.#parts;
     for (let i = 0; i < count; i++) {
       hash64(emails[i] as string);
-      highs[i] = hashHigh;
-      lows[i] = hashLow;
+      highs[i] = hashOut[0]!;
+      lows[i] = hashOut[1]!;
     }
     // Read each home slot now (the value is not needed) in a loop with nothing else in it, so
     // that the processor has many of these reads under way at once.
@@ -270,7 +277,7 @@ export class EmailIndex {
   /** True when the email was added before. */
   has(email: string): boolean {
     hash64(email);
-    return find(this.#parts[hashHigh >>> 28] as Part, hashHigh, hashLow);
+    return find(this.#parts[hashOut[0]! >>> 28] as Part, hashOut[0]!, hashOut[1]!);
   }
 }
 

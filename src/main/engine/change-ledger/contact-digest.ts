@@ -103,8 +103,51 @@ function digestProfile(contact: ContactProfile, out: Uint32Array, at: number): v
   finish(out, at);
 }
 
+/**
+ * A reused list of keys, sorted as `Array.prototype.sort()` sorts strings (UTF-16 code units),
+ * allocating nothing once grown: `length = 0` would drop the array's storage (to be allocated
+ * again by the next push) and sort() copies the elements into a work array on every call, and
+ * a contact's objects are sorted on every row of a check and of a re-import. Cleared slots hold
+ * "" (no cell's text is kept alive).
+ */
+class KeyList {
+  readonly items: string[] = [];
+  count = 0;
+
+  push(key: string): void {
+    if (this.count < this.items.length) this.items[this.count] = key;
+    else this.items.push(key);
+    this.count += 1;
+  }
+
+  /** Insertion sort for the few keys an object has; sort() of a copy beyond. */
+  sort(): void {
+    const items = this.items;
+    const count = this.count;
+    if (count > 24) {
+      const sorted = items.slice(0, count).sort();
+      for (let i = 0; i < count; i += 1) items[i] = sorted[i]!;
+      return;
+    }
+    for (let i = 1; i < count; i += 1) {
+      const key = items[i]!;
+      let j = i - 1;
+      while (j >= 0 && items[j]! > key) {
+        items[j + 1] = items[j]!;
+        j -= 1;
+      }
+      items[j + 1] = key;
+    }
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.count; i += 1) this.items[i] = '';
+    this.count = 0;
+  }
+}
+
 /** Sorted in place, then emptied (so they keep no cell's text alive). */
-const sortedStrings: string[] = [];
+const sortedStrings = new KeyList();
 
 function digestSegments(segments: readonly string[], out: Uint32Array, at: number): void {
   textHashStart();
@@ -114,16 +157,16 @@ function digestSegments(segments: readonly string[], out: Uint32Array, at: numbe
     const key = segments[i]!.trim().toLowerCase();
     if (key !== '') keys.push(key);
   }
-  if (keys.length > 1) keys.sort();
+  keys.sort();
   let previous: string | null = null;
-  for (let i = 0; i < keys.length; i += 1) {
-    const key = keys[i]!;
+  for (let i = 0; i < keys.count; i += 1) {
+    const key = keys.items[i]!;
     if (key === previous) continue;
     if (previous !== null) textHashChar(COMMA);
     jsonString(key);
     previous = key;
   }
-  keys.length = 0;
+  keys.clear();
   textHashChar(CLOSE_BRACKET);
   finish(out, at);
 }
@@ -144,12 +187,12 @@ function digestData(
   if (emptyCells === 'clear' && clearedKeys.length > 0) {
     const keys = sortedStrings;
     for (let i = 0; i < clearedKeys.length; i += 1) keys.push(clearedKeys[i]!);
-    if (keys.length > 1) keys.sort();
-    for (let i = 0; i < keys.length; i += 1) {
+    keys.sort();
+    for (let i = 0; i < keys.count; i += 1) {
       if (i > 0) textHashChar(COMMA);
-      canonical(keys[i], 1);
+      canonical(keys.items[i], 1);
     }
-    keys.length = 0;
+    keys.clear();
   }
   textHashChar(CLOSE_BRACKET);
   textHashChar(CLOSE_BRACE);
@@ -186,7 +229,7 @@ function member(first: boolean, key: string, value: unknown, depth: number): boo
 
 const hasOwn = Object.prototype.hasOwnProperty;
 /** One key list per depth of `canonical`, reused (emptied after each object). */
-const keyLists: string[][] = [];
+const keyLists: KeyList[] = [];
 
 /** The canonical JSON of a value, to the hash. */
 function canonical(value: unknown, depth: number): void {
@@ -218,13 +261,13 @@ function canonical(value: unknown, depth: number): void {
   }
   const record = value as Record<string, unknown>;
   let keys = keyLists[depth];
-  if (!keys) keyLists[depth] = keys = [];
+  if (!keys) keyLists[depth] = keys = new KeyList();
   for (const key in record) if (hasOwn.call(record, key)) keys.push(key);
-  if (keys.length > 1) keys.sort();
+  keys.sort();
   textHashChar(OPEN_BRACE);
   let first = true;
-  for (let i = 0; i < keys.length; i += 1) {
-    const key = keys[i]!;
+  for (let i = 0; i < keys.count; i += 1) {
+    const key = keys.items[i]!;
     const item = record[key];
     if (item === undefined) continue;
     if (!first) textHashChar(COMMA);
@@ -233,7 +276,7 @@ function canonical(value: unknown, depth: number): void {
     textHashChar(COLON);
     canonical(item, depth + 1);
   }
-  keys.length = 0;
+  keys.clear();
   textHashChar(CLOSE_BRACE);
 }
 
