@@ -1,5 +1,5 @@
-// kill -9 at 20 random moments of a 10,000-row import (duplicates, existing contacts, segments,
-// custom data), resuming after each, first on a clean server, then (3,000 rows) under faults (5xx, resets,
+// kill -9 at 20 random moments of a 20,000-row import (duplicates, existing contacts, segments,
+// custom data), resuming after each, first on a clean server, then (6,000 rows) under faults (5xx, resets,
 // 429 bursts, answers slower than the client's timeout). The final profiles must equal those of an
 // uninterrupted run, and the journal and summary must account for every row exactly once.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,9 +16,9 @@ import {
   type ContactsFile,
 } from './reliability-support';
 
-const ROWS = 10_000;
+const ROWS = 20_000;
 /** The run under faults is slower (retries, timeouts): a smaller file of the same kinds. */
-const FAULT_ROWS = 3_000;
+const FAULT_ROWS = 6_000;
 const KILLS = 20;
 
 let dir: string;
@@ -145,7 +145,7 @@ async function killAndResume(
 }
 
 describe('kill -9 and resume', () => {
-  it('20 kills of a 10,000-row import end with the profiles of an uninterrupted run', async () => {
+  it('20 kills of a 20,000-row import end with the profiles of an uninterrupted run', async () => {
     const crisp = await startFakeCrisp({});
     try {
       crisp.seedProfiles(file.existing);
@@ -180,7 +180,7 @@ describe('kill -9 and resume', () => {
     }
   }, 300_000);
 
-  it('the same (3,000 rows) under faults: 5% 5xx, 2% resets, 429 bursts, answers past the timeout', async () => {
+  it('the same (6,000 rows) under faults: 5% 5xx, 2% resets, 429 bursts, answers past the timeout', async () => {
     const crisp = await startFakeCrisp({
       faults: {
         serverErrorRate: 0.05,
