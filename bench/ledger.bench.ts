@@ -3,12 +3,13 @@
  *
  * Builds (once, in bench/.data/ledger-state) the ledger of a website as a first import of the
  * 1,000,000-row bench file would leave it (every valid row, by occurrence), plus 1,000,000 other
- * emails: about 2,000,000 entries. Then, each in its own child process (peak RSS its own, through
- * tsx as the CLI runs), beside the same without a ledger:
+ * emails: about 2,000,000 entries. Then, each in its own process (peak RSS its own), through
+ * `crisp-import` as a person runs it (bin/crisp-import.mjs, the bundled command line), beside the
+ * same without a ledger:
  * - the full-file check of the bench file against the ledger (it finds the unchanged rows), with
- *   the ledger's summary (as the CLI and the app check) and with the full table, whose counts
- *   must match (and match the re-import's unchanged rows);
- * - an unchanged re-import of the file: a real job run (reader, planner, journal, ledger) whose
+ *   the ledger's summary (`scan --website`, as the CLI and the app check) and with the full table
+ *   (a child of this bench), whose counts must match (and match the re-import's unchanged rows);
+ * - an unchanged re-import of the file: `crisp-import run` (reader, planner, journal, ledger) whose
  *   every row is unchanged, so nothing is sent (a fake Crisp on loopback, in the bench's own process,
  *   counts what is).
  * Prints seconds, rows/s, peak RSS, the ledger's bytes on disk per entry, and the floors: 32 bytes
@@ -25,9 +26,6 @@ import { scanContactsFile } from '../src/main/engine/contact-scan';
 import { ContactPlanner } from '../src/main/engine/contact-planning';
 import { detectCsvFormat, readCsvBatches } from '../src/main/engine/csv-reader';
 import {
-  createEngineParts,
-  createImportJob,
-  ImportJobRunner,
   ImportJobStore,
   openWebsiteLedger,
   openWebsiteLedgerSummary,
@@ -36,6 +34,7 @@ import { ensureBenchContactsFile } from './generate-contacts-file';
 import { startFakeCrisp } from '../src/main/engine/fake-crisp';
 
 const thisFile = fileURLToPath(import.meta.url);
+const CLI = join(thisFile, '..', '..', 'bin', 'crisp-import.mjs');
 const WEBSITE = '11111111-2222-4333-8444-555555555555';
 /** The fake Crisp the re-import talks to (a fixed port: the ledger belongs to an API address). */
 const FAKE_PORT = 47_913;
@@ -168,59 +167,14 @@ async function measureCheck(path: string, how: 'none' | 'summary' | 'full'): Pro
   };
 }
 
-async function measureReimport(path: string): Promise<Measurement> {
-  const state = stateDir(path);
-  const store = new ImportJobStore(state);
-  const detection = await detectCsvFormat(path, {});
-  const job = await createImportJob(store, {
-    filePath: path,
-    layout: {
-      format: detection.format,
-      headers: detection.headers,
-      dataStartOffset: detection.dataStartOffset,
-      dataStartRow: detection.dataStartRow,
-      bomLength: detection.bomLength ?? 0,
-    },
-    mapping: proposeMapping(detection.headers),
-    websiteId: WEBSITE,
-    apiUrl: API_URL,
-  });
-  const started = performance.now();
-  const runner = new ImportJobRunner({
-    store,
-    jobId: job.id,
-    parts: createEngineParts({
-      stateDir: state,
-      connection: {
-        apiUrl: API_URL,
-        websiteId: WEBSITE,
-        identifier: TOKEN.identifier,
-        key: TOKEN.key,
-        tier: TOKEN.tier,
-      },
-      dailyBudget: 10_000_000,
-    }),
-    stopWhenWaiting: true,
-  });
-  const done = await runner.run();
-  const c = done.counters;
-  // Leave the ledger as it was for the next run (the bench's job is removed).
-  await rm(store.paths(job.id).dir, { recursive: true, force: true });
-  return {
-    name: 'unchanged re-import (a job run)',
-    seconds: (performance.now() - started) / 1000,
-    rows: c.read,
-    peakRssBytes: 0,
-    detail: `${done.state}: ${c.unchanged} unchanged, ${c.created + c.updated} sent, ${c.failed} failed, ${c.skipped} skipped, ${c.requests} requests`,
-    unchangedRows: c.unchanged,
-  };
-}
-
-function runChild(kind: string, path: string): Promise<Measurement> {
-  // Not spawnSync: the fake Crisp in this process must answer while the child runs.
-  const child = spawn(process.execPath, ['--import', 'tsx', thisFile, '--measure', kind, path], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** A child process and its stdout, or a failure with its stderr (the fake must answer meanwhile). */
+function spawnChild(
+  label: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -228,20 +182,127 @@ function runChild(kind: string, path: string): Promise<Measurement> {
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => {
-      if (status !== 0) reject(new Error(`${kind} failed:\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as Measurement);
+      if (status === null || status > 1)
+        reject(new Error(`${label} failed:\n${stderr.slice(-3000)}`));
+      else resolve({ stdout, stderr, status });
     });
   });
 }
 
+/** The full ledger's check, in a child of this bench: the CLI never loads the full table. */
+async function runFullCheckChild(path: string): Promise<Measurement> {
+  const { stdout } = await spawnChild('check-full', process.execPath, [
+    '--import',
+    'tsx',
+    thisFile,
+    '--measure',
+    'check-full',
+    path,
+  ]);
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Measurement;
+}
+
+/**
+ * `crisp-import <args> --json` as a person runs it (the bundled command line, bin/crisp-import.mjs),
+ * timed by /usr/bin/time: elapsed seconds and the peak RSS of the CLI's process.
+ */
+async function runCli(
+  args: string[],
+): Promise<{ json: Record<string, unknown>; seconds: number; peakRssBytes: number }> {
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    CRISP_IDENTIFIER: TOKEN.identifier,
+    CRISP_KEY: TOKEN.key,
+    CRISP_TIER: TOKEN.tier,
+  };
+  const { stdout, stderr } = await spawnChild(
+    args[0]!,
+    '/usr/bin/time',
+    ['-f', 'BENCH %e %M', process.execPath, CLI, ...args, '--json'],
+    env,
+  );
+  const figures = stderr.split('\n').find((line) => line.startsWith('BENCH '));
+  if (!figures) throw new Error(`${args[0]}: no figures\n${stderr.slice(-2000)}`);
+  const [, seconds, kib] = figures.split(' ');
+  return {
+    json: JSON.parse(stdout) as Record<string, unknown>,
+    seconds: Number(seconds),
+    peakRssBytes: Number(kib) * 1024,
+  };
+}
+
+async function cliCheck(path: string, withLedger: boolean): Promise<Measurement> {
+  const where = ['--website', WEBSITE, '--api-url', API_URL, '--state-dir', stateDir(path)];
+  const { json, seconds, peakRssBytes } = await runCli([
+    'scan',
+    path,
+    ...(withLedger ? where : []),
+  ]);
+  const report = json as {
+    rows: number;
+    valid: number;
+    estimate: { requests: number };
+    unchanged?: { rows: number; requestsSaved: number } | null;
+  };
+  return {
+    name: withLedger
+      ? 'crisp-import scan --website (the 2M-email ledger)'
+      : 'crisp-import scan (no ledger)',
+    seconds,
+    rows: report.rows,
+    peakRssBytes,
+    detail: withLedger
+      ? `${report.unchanged?.rows ?? 0} unchanged of ${report.valid} valid, ${report.unchanged?.requestsSaved ?? 0} requests saved, ${report.estimate.requests} requests left`
+      : `${report.valid} valid, ${report.estimate.requests} requests`,
+    unchangedRows: report.unchanged?.rows ?? 0,
+    requestsSaved: report.unchanged?.requestsSaved ?? 0,
+  };
+}
+
+async function cliReimport(path: string): Promise<Measurement> {
+  const state = stateDir(path);
+  const { json, seconds, peakRssBytes } = await runCli([
+    'run',
+    path,
+    '--website',
+    WEBSITE,
+    '--api-url',
+    API_URL,
+    '--state-dir',
+    state,
+    '--daily-budget',
+    '10000000',
+    '--exit-on-wait',
+  ]);
+  const c = json as {
+    job: string;
+    state: string;
+    rows: number;
+    unchanged: number;
+    created: number;
+    updated: number;
+    failed: number;
+    skipped: number;
+    requests: number;
+  };
+  // Leave the ledger as it was for the next run (the bench's job is removed).
+  await rm(new ImportJobStore(state).paths(c.job).dir, { recursive: true, force: true });
+  return {
+    name: 'crisp-import run, unchanged re-import',
+    seconds,
+    rows: c.rows,
+    peakRssBytes,
+    detail: `${c.state}: ${c.unchanged} unchanged, ${c.created + c.updated} sent, ${c.failed} failed, ${c.skipped} skipped, ${c.requests} requests`,
+    unchangedRows: c.unchanged,
+  };
+}
+
 async function child(kind: string, path: string): Promise<void> {
-  const measurement =
-    kind === 'reimport'
-      ? await measureReimport(path)
-      : await measureCheck(
-          path,
-          kind === 'check-ledger' ? 'summary' : kind === 'check-full' ? 'full' : 'none',
-        );
+  const measurement = await measureCheck(
+    path,
+    kind === 'check-ledger' ? 'summary' : kind === 'check-full' ? 'full' : 'none',
+  );
   measurement.peakRssBytes = process.resourceUsage().maxRSS * 1024;
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 }
@@ -261,10 +322,10 @@ async function main(): Promise<void> {
   crisp.onRequest(() => (received += 1));
   const rows: Measurement[] = [];
   try {
-    rows.push(await runChild('check', path));
-    rows.push(await runChild('check-ledger', path));
-    rows.push(await runChild('check-full', path));
-    rows.push(await runChild('reimport', path));
+    rows.push(await cliCheck(path, false));
+    rows.push(await cliCheck(path, true));
+    rows.push(await runFullCheckChild(path));
+    rows.push(await cliReimport(path));
   } finally {
     await crisp.close();
   }

@@ -49,6 +49,7 @@ const steps = [
   ['typecheck (node)', ['npx', 'tsc', '-p', 'tsconfig.node.json', '--noEmit']],
   ['typecheck (web)', ['npx', 'tsc', '-p', 'tsconfig.web.json', '--noEmit']],
   ['build', ['npx', 'electron-vite', 'build']],
+  ['build (command line)', ['node', 'bin/cli-bundle.mjs']],
   ['unit and integration tests', ['npx', 'vitest', 'run']],
   ['end-to-end tests', ['npx', 'playwright', 'test']],
 ];
