@@ -61,14 +61,12 @@ export async function detectWorkbookTable(
       overrides.sheet !== undefined
         ? findSheet(workbook.sheets, overrides.sheet)
         : await defaultSheet(workbook);
-    const records: CsvRecord[] = [];
-    for await (const batch of workbook.rows(sheet)) {
-      for (const row of batch) {
-        records.push({ row: row.row, offset: row.offset, fields: row.cells, issues: [] });
-        if (records.length >= SAMPLE_ROWS + 1) break;
-      }
-      if (records.length >= SAMPLE_ROWS + 1) break;
-    }
+    const records: CsvRecord[] = (await workbook.firstRows(sheet, SAMPLE_ROWS + 1)).map((row) => ({
+      row: row.row,
+      offset: row.offset,
+      fields: row.cells,
+      issues: [],
+    }));
     const notes = [sheetNote(workbook.sheets, sheet, overrides.sheet !== undefined)];
     if (records.length === 0) {
       throw new CsvFileError(

@@ -47,6 +47,7 @@ import type {
 import type { ImportJobRecord } from './job-record';
 import { ImportJobStore } from './job-store';
 import { UndoImageKeeper } from '../import-undo/undo-images';
+import { EmailIndex } from '../email-index';
 
 export interface EnginePartsOptions {
   stateDir: string;
@@ -403,14 +404,14 @@ function toCondition(state: SenderState): SenderCondition {
  * (`--check-existing`), one read per email (HEAD people/profile) tells the truth from Crisp.
  */
 class DryRunSender implements JobContactSender {
-  private readonly seen = new Set<string>();
+  /** Every email met so far, as 64-bit hashes (a Set of the strings held 400 MB a million). */
+  private readonly seen = new EmailIndex();
 
   constructor(private readonly client: CrispClient | null) {}
 
   async send(contact: ContactProfile): Promise<SendOutcome> {
     const email = contact.email.trim().toLowerCase();
-    if (this.seen.has(email)) return { kind: 'updated', peopleId: null, requests: 0 };
-    this.seen.add(email);
+    if (this.seen.add(email)) return { kind: 'updated', peopleId: null, requests: 0 };
     if (!this.client) return { kind: 'created', peopleId: null, requests: 0 };
     try {
       const exists = await this.client.profileExists(email);

@@ -1,6 +1,7 @@
 /**
- * A workbook opened for reading: its sheets, the default one (the first that holds contacts) and
- * each sheet's rows as a stream. Shared strings and styles are read once, before any row.
+ * A workbook opened for reading: its sheets, the default one (the first that holds contacts),
+ * a sheet's first rows (for detection: only the shared strings they use are read) and each
+ * sheet's rows as a stream (all the shared strings are read once, before the first row).
  */
 import type { DateKind } from './cell-values';
 import type { SharedStrings } from './shared-strings';
@@ -8,6 +9,7 @@ import { readSheetRows, type SheetRow } from './sheet-rows';
 import {
   readDateStyles,
   readSharedStrings,
+  readSomeSharedStrings,
   readWorkbookLayout,
   type WorkbookSheet,
 } from './workbook-parts';
@@ -17,6 +19,11 @@ import { openWorkbookZip, type WorkbookZip } from './workbook-zip';
 export interface OpenWorkbook {
   sheets: WorkbookSheet[];
   rows(sheet: WorkbookSheet, signal?: AbortSignal): AsyncGenerator<SheetRow[], void, undefined>;
+  /**
+   * The sheet's first `count` rows, the same as `rows` gives them, without holding all the shared
+   * strings: a million-row sheet's strings would cost tens of MB for a look at 200 rows.
+   */
+  firstRows(sheet: WorkbookSheet, count: number): Promise<SheetRow[]>;
   close(): void;
 }
 
@@ -25,8 +32,19 @@ export async function openWorkbook(path: string): Promise<OpenWorkbook> {
   try {
     const layout = await readWorkbookLayout(zip);
     let parts: { strings: SharedStrings; dateStyles: DateKind[] } | null = null;
+    let dateStyles: DateKind[] | null = null;
     return {
       sheets: layout.sheets,
+      async firstRows(sheet, count) {
+        dateStyles ??= parts?.dateStyles ?? (await readDateStyles(zip));
+        const rows: SheetRow[] = [];
+        const context = { zip, part: sheet.part, date1904: layout.date1904, dateStyles };
+        for await (const batch of readSheetRows({ ...context, strings: parts?.strings ?? null })) {
+          rows.push(...batch.slice(0, count - rows.length));
+          if (rows.length >= count) break;
+        }
+        return fillSharedStrings(zip, rows);
+      },
       async *rows(sheet, signal) {
         parts ??= { dateStyles: await readDateStyles(zip), strings: await readSharedStrings(zip) };
         yield* readSheetRows({
@@ -43,6 +61,33 @@ export async function openWorkbook(path: string): Promise<OpenWorkbook> {
     zip.close();
     throw error;
   }
+}
+
+/** The shared-string cells of rows read without the shared strings, filled in (as `rows` gives). */
+async function fillSharedStrings(zip: WorkbookZip, rows: SheetRow[]): Promise<SheetRow[]> {
+  const wanted = new Set<number>();
+  for (const row of rows) {
+    const refs = row.sharedStringCells ?? [];
+    for (let i = 1; i < refs.length; i += 2) {
+      if (Number.isInteger(refs[i]) && refs[i]! >= 0) wanted.add(refs[i]!);
+    }
+  }
+  if (wanted.size === 0) return rows;
+  const found = await readSomeSharedStrings(zip, wanted);
+  const filled: SheetRow[] = [];
+  for (const row of rows) {
+    const refs = row.sharedStringCells;
+    if (refs === undefined) {
+      filled.push(row);
+      continue;
+    }
+    delete row.sharedStringCells;
+    for (let i = 0; i < refs.length; i += 2) row.cells[refs[i]!] = found.get(refs[i + 1]!) ?? '';
+    // As `rows` reads them: an empty string is no value, and a row with no value is left out.
+    while (row.cells.length > 0 && row.cells[row.cells.length - 1] === '') row.cells.pop();
+    if (row.cells.length > 0) filled.push(row);
+  }
+  return filled;
 }
 
 /**
@@ -72,14 +117,8 @@ const ROWS_LOOKED_AT = 200;
 /** The first sheet with an email among its first rows (contacts), else the first sheet. */
 export async function defaultSheet(workbook: OpenWorkbook): Promise<WorkbookSheet> {
   for (const sheet of workbook.sheets) {
-    let seen = 0;
-    for await (const batch of workbook.rows(sheet)) {
-      for (const row of batch) {
-        if (row.cells.some((cell) => EMAIL.test(cell.trim()))) return sheet;
-        if (++seen >= ROWS_LOOKED_AT) break;
-      }
-      if (seen >= ROWS_LOOKED_AT) break;
-    }
+    const rows = await workbook.firstRows(sheet, ROWS_LOOKED_AT);
+    if (rows.some((row) => row.cells.some((cell) => EMAIL.test(cell.trim())))) return sheet;
   }
   return workbook.sheets[0]!;
 }

@@ -16,12 +16,18 @@ export interface SheetRow {
   /** Where the compressed bytes read so far end in the file (for progress; never decreases). */
   offset: number;
   cells: string[];
+  /**
+   * Read without the shared strings (`strings: null`): the cells that name one, as pairs of
+   * column and string index; those cells are '' until filled in (see `firstRows`).
+   */
+  sharedStringCells?: number[];
 }
 
 export interface SheetReadContext {
   zip: WorkbookZip;
   part: string;
-  strings: SharedStrings;
+  /** Null: shared-string cells are left for the caller (`SheetRow.sharedStringCells`). */
+  strings: SharedStrings | null;
   dateStyles: readonly DateKind[];
   date1904: boolean;
   signal?: AbortSignal | undefined;
@@ -54,12 +60,20 @@ export async function* readSheetRows(
   let inInline = false;
   let phonetic = 0;
   let hasValue = false;
+  let sharedStringCells: number[] | null = null;
 
   const finishCell = (): void => {
     if (!cells || column < 0 || column >= MAX_SHEET_COLUMNS || !hasValue) return;
     let text: string;
     switch (cellType) {
       case 's':
+        if (context.strings === null) {
+          (sharedStringCells ??= []).push(column, Number(value));
+          while (cells.length < column) cells.push('');
+          cells[column] = '';
+          filled = true;
+          return;
+        }
         text = context.strings.get(Number(value)) ?? '';
         break;
       case 'b':
@@ -90,6 +104,7 @@ export async function* readSheetRows(
         cells = [];
         filled = false;
         column = -1;
+        sharedStringCells = null;
       } else if (name === 'c') {
         const ref = a.r === undefined ? -1 : columnOfRef(a.r);
         column = ref >= 0 ? ref : column + 1;
@@ -113,7 +128,11 @@ export async function* readSheetRows(
       else if (name === 'rPh') phonetic--;
       else if (name === 'c') finishCell();
       else if (name === 'row') {
-        if (cells && filled) pending.push({ row: rowNumber, offset: dataStart + rawBytes, cells });
+        if (cells && filled) {
+          const row: SheetRow = { row: rowNumber, offset: dataStart + rawBytes, cells };
+          if (sharedStringCells) row.sharedStringCells = sharedStringCells;
+          pending.push(row);
+        }
         cells = null;
       }
     },

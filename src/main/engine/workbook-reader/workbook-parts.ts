@@ -28,10 +28,11 @@ async function readPart(
   zip: WorkbookZip,
   name: string,
   handlers: Parameters<typeof parseXmlPart>[2],
+  afterChunk?: Parameters<typeof parseXmlPart>[3],
 ): Promise<boolean> {
   const entry = zip.entry(name);
   if (!entry) return false;
-  await parseXmlPart(name, await zip.open(entry), handlers);
+  await parseXmlPart(name, await zip.open(entry), handlers, afterChunk);
   return true;
 }
 
@@ -92,32 +93,70 @@ export async function readDateStyles(zip: WorkbookZip): Promise<DateKind[]> {
 }
 
 /** The shared strings (rich text joined, phonetic guides left out). */
-export async function readSharedStrings(zip: WorkbookZip): Promise<SharedStrings> {
-  const strings = new SharedStrings();
+/**
+ * Each shared string in order, with its index; `onItem` returning 'stop' ends the read after the
+ * chunk being parsed (the rest of the part is not read).
+ */
+async function readSharedStringItems(
+  zip: WorkbookZip,
+  onItem: (index: number, text: string) => 'stop' | void,
+): Promise<void> {
+  let index = 0;
   let inItem = false;
   let inText = false;
   let phonetic = 0;
   let text = '';
-  await readPart(zip, 'xl/sharedStrings.xml', {
-    open(name) {
-      if (name === 'si') {
-        inItem = true;
-        text = '';
-      } else if (name === 'rPh') phonetic++;
-      else if (name === 't' && inItem && phonetic === 0) inText = true;
+  let stop = false;
+  await readPart(
+    zip,
+    'xl/sharedStrings.xml',
+    {
+      open(name) {
+        if (name === 'si') {
+          inItem = true;
+          text = '';
+        } else if (name === 'rPh') phonetic++;
+        else if (name === 't' && inItem && phonetic === 0) inText = true;
+      },
+      close(name) {
+        if (name === 't') inText = false;
+        else if (name === 'rPh') phonetic--;
+        else if (name === 'si') {
+          if (!stop && onItem(index, text) === 'stop') stop = true;
+          index += 1;
+          inItem = false;
+          text = '';
+        }
+      },
+      text(t) {
+        if (inText) text += t;
+      },
     },
-    close(name) {
-      if (name === 't') inText = false;
-      else if (name === 'rPh') phonetic--;
-      else if (name === 'si') {
-        strings.add(text);
-        inItem = false;
-        text = '';
-      }
-    },
-    text(t) {
-      if (inText) text += t;
-    },
-  });
+    () => (stop ? 'stop' : undefined),
+  );
+}
+
+/** All the shared strings, in the compact store (before the rows of a whole sheet). */
+export async function readSharedStrings(zip: WorkbookZip): Promise<SharedStrings> {
+  const strings = new SharedStrings();
+  await readSharedStringItems(zip, (_index, text) => strings.add(text));
   return strings;
+}
+
+/**
+ * Only the shared strings at `wanted` (the cells of a sheet's first rows): the part is read up to
+ * the last of them, which Excel's order (strings numbered as first met) puts near its start.
+ */
+export async function readSomeSharedStrings(
+  zip: WorkbookZip,
+  wanted: ReadonlySet<number>,
+): Promise<Map<number, string>> {
+  const found = new Map<number, string>();
+  if (wanted.size === 0) return found;
+  await readSharedStringItems(zip, (index, text) => {
+    if (!wanted.has(index)) return;
+    found.set(index, text);
+    if (found.size === wanted.size) return 'stop';
+  });
+  return found;
 }

@@ -39,19 +39,22 @@ export function createXmlParser(
   };
 }
 
-/** Streams a whole part through handlers; `afterChunk` runs after each chunk is parsed. */
+/**
+ * Streams a part through handlers; `afterChunk` runs after each chunk is parsed and may end the
+ * read early by returning 'stop' (the rest of the part is neither inflated nor parsed).
+ */
 export async function parseXmlPart(
   part: string,
   stream: Readable,
   handlers: XmlHandlers,
-  afterChunk?: () => void,
+  afterChunk?: () => 'stop' | void,
 ): Promise<void> {
   const feed = createXmlParser(part, handlers);
   const decoder = new StringDecoder('utf8');
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       feed(decoder.write(chunk));
-      afterChunk?.();
+      if (afterChunk?.() === 'stop') return;
     }
   } catch (error) {
     if ((error as { name?: string }).name === 'WorkbookError') throw error;
