@@ -9,6 +9,7 @@ import { registerCredentialsCommand } from './commands/credentials';
 import { registerRunCommand } from './commands/run';
 import { registerJobsCommand } from './commands/jobs';
 import { registerUndoCommand } from './commands/undo';
+import { limitHeapGrowth } from '../main/engine/heap-growth';
 
 export function buildProgram(): Command {
   const program = new Command('crisp-import')
@@ -86,5 +87,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+limitHeapGrowth();
 const code = await main(process.argv.slice(2));
 process.exitCode = code;

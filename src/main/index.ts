@@ -4,6 +4,7 @@ import { app, BrowserWindow, ipcMain, nativeTheme, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveStateDir } from './engine/app-settings';
+import { limitHeapGrowth } from './engine/heap-growth';
 import { installAppMenu } from './desktop/app-menu';
 import { REST_API_GUIDE_URL } from './desktop/content-security';
 import { electronDesktopHooks } from './desktop/desktop-manners';
@@ -15,6 +16,9 @@ import { createIpcDispatcher } from './ipc/ipc-dispatcher';
 import { trustPages } from './ipc/trusted-sender';
 import { createImporterService, type ImporterService } from './importer-service/importer-service';
 import engineWorkerPath from './importer-service/engine-worker?modulePath';
+
+// The engine's scans and imports (in a worker thread of this process) collect sooner.
+limitHeapGrowth();
 
 // One state folder for the app and the CLI: jobs started in one can be resumed in the other.
 const stateDir = resolveStateDir();
