@@ -55,7 +55,10 @@ export async function openWorkbook(path: string): Promise<OpenWorkbook> {
           ...parts,
         });
       },
-      close: () => zip.close(),
+      close: () => {
+        parts?.strings.close();
+        zip.close();
+      },
     };
   } catch (error) {
     zip.close();

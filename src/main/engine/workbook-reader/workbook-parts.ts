@@ -139,7 +139,12 @@ async function readSharedStringItems(
 /** All the shared strings, in the compact store (before the rows of a whole sheet). */
 export async function readSharedStrings(zip: WorkbookZip): Promise<SharedStrings> {
   const strings = new SharedStrings();
-  await readSharedStringItems(zip, (_index, text) => strings.add(text));
+  try {
+    await readSharedStringItems(zip, (_index, text) => strings.add(text));
+  } catch (error) {
+    strings.close();
+    throw error;
+  }
   return strings;
 }
 
