@@ -21,58 +21,17 @@ import type {
 } from './fake-crisp-types';
 import { FaultDice } from './fault-dice';
 import { failingEmailStatus } from './email-faults';
-import {
-  ProfileStore,
-  mergeDeep,
-  parseSearchFilter,
-  profileReadShape,
-  searchProfiles,
-} from './profile-store';
-import {
-  dataBodyCheck,
-  isPlainObject,
-  profileBodyProblem,
-  subscriptionBodyProblem,
-} from './profile-validation';
+import { ProfileStore } from './profile-store';
+import { BAD_JSON, envelope, NO_BODY, type Answer, type ParsedBody } from './fake-crisp-answers';
+import { createPeopleRoutes } from './people-routes';
 import { RouteRateLimiter } from './route-rate-limiter';
-import { decodeSegment, matchRoute, type RouteMatch } from './route-table';
+import { isPlainObject } from './profile-validation';
+import { matchRoute } from './route-table';
 
 /** A request body larger than this is refused (413). */
 const MAX_BODY_BYTES = 1024 * 1024;
 /** The request log keeps at most this many entries (the oldest half is dropped past it). */
 const MAX_LOG_ENTRIES = 500_000;
-
-/** An answer before delivery: delivery may be delayed or lost (faults). */
-interface Answer {
-  status: number;
-  reason: string | null;
-  body: string;
-  contentType: string;
-  bloomStatus: string;
-  headers?: Record<string, string>;
-  /** The HTTP status line's text, when not the usual one. */
-  statusMessage?: string;
-}
-
-const NO_BODY = Symbol('no body');
-const BAD_JSON = Symbol('bad json');
-type ParsedBody = unknown;
-
-function envelope(status: number, reason: string, data: unknown, bloomStatus = 'DIRECT'): Answer {
-  return {
-    status,
-    reason,
-    body: JSON.stringify({ error: status >= 400, reason, data }),
-    contentType: 'application/json',
-    bloomStatus,
-  };
-}
-
-function invalidData(message: string, namespace = 'data'): Answer {
-  return envelope(400, 'invalid_data', { namespace, message });
-}
-
-const PEOPLE_NOT_FOUND = (): Answer => envelope(404, 'people_not_found', {});
 
 function htmlServerError(status: 500 | 502 | 503): Answer {
   const title = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' }[
@@ -107,20 +66,6 @@ function weakEtag(body: string): string {
     hash = Math.imul(hash, 0x01000193);
   }
   return `W/"${(hash >>> 0).toString(16)}-${body.length.toString(16)}"`;
-}
-
-/** Query parameters, with `+` taken literally (as in paths) and %-escapes decoded. */
-function parseQuery(search: string): Map<string, string> {
-  const params = new Map<string, string>();
-  if (search === '') return params;
-  for (const part of search.split('&')) {
-    if (part === '') continue;
-    const equals = part.indexOf('=');
-    const rawKey = equals === -1 ? part : part.slice(0, equals);
-    const rawValue = equals === -1 ? '' : part.slice(equals + 1);
-    params.set(decodeSegment(rawKey), decodeSegment(rawValue));
-  }
-  return params;
 }
 
 function readBody(req: IncomingMessage): Promise<{ text: string; tooLarge: boolean }> {
@@ -164,7 +109,6 @@ export async function startFakeCrisp(
   let limiter: RouteRateLimiter | null = null;
   let dice = new FaultDice(config.faults.seed);
   const store = new ProfileStore();
-  const readCache = new Map<string, { at: number; answer: Answer }>();
   let log: RequestLogEntry[] = [];
   const listeners = new Set<(entry: RequestLogEntry) => void>();
   const pendingSlow = new Set<{ timer: NodeJS.Timeout; res: ServerResponse }>();
@@ -192,7 +136,7 @@ export async function startFakeCrisp(
     if (patch.rateLimit !== undefined)
       limiter = config.rateLimit ? new RouteRateLimiter(config.rateLimit) : null;
     if (patch.faults?.seed !== undefined) dice = new FaultDice(config.faults.seed);
-    if (patch.readCacheMs !== undefined) readCache.clear();
+    if (patch.readCacheMs !== undefined) routes.clearReadCache();
     if (patch.outage !== undefined) {
       const forMs = config.outage?.forMs ?? null;
       outageEndsAt = forMs === null ? Infinity : performance.now() + forMs;
@@ -222,224 +166,7 @@ export async function startFakeCrisp(
   }
 
   // -------------------------------------------------------------------------------------------
-  // Route handlers: each returns the answer; writes are applied when called.
-
-  function profileRules() {
-    return {
-      nicknameRequired: config.nicknameRequired,
-      emailFormatCheck: config.emailFormatCheck,
-      rejectDuplicateSegments: config.rejectDuplicateSegments,
-    };
-  }
-
-  function bodyObject(body: ParsedBody | typeof NO_BODY | typeof BAD_JSON): unknown {
-    return body === NO_BODY || body === BAD_JSON ? undefined : body;
-  }
-
-  function execute(
-    route: RouteMatch,
-    body: ParsedBody | typeof NO_BODY | typeof BAD_JSON,
-    search: string,
-  ): Answer {
-    const input = bodyObject(body);
-    switch (route.name) {
-      case 'POST /people/profile': {
-        const problem = profileBodyProblem(input, profileRules(), 'full');
-        if (problem) return invalidData(problem);
-        const fields = input as Record<string, unknown>;
-        const email = fields.email as string;
-        if (store.holderOf(email)) return envelope(409, 'people_exists', {});
-        const now = stamp();
-        const profile = store.add(
-          {
-            email,
-            person: isPlainObject(fields.person) ? fields.person : {},
-            company: isPlainObject(fields.company) ? fields.company : {},
-            segments: Array.isArray(fields.segments) ? (fields.segments as string[]) : [],
-            notepad: typeof fields.notepad === 'string' ? fields.notepad : '',
-          },
-          now,
-        );
-        return envelope(201, 'added', { people_id: profile.people_id });
-      }
-      case 'HEAD /people/profile/:id':
-      case 'GET /people/profile/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        return envelope(200, 'resolved', profileReadShape(profile));
-      }
-      case 'PUT /people/profile/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        const problem = profileBodyProblem(input, profileRules(), 'full');
-        if (problem) return invalidData(problem);
-        const fields = input as Record<string, unknown>;
-        const email = fields.email as string;
-        const holder = store.holderOf(email);
-        if (holder && holder !== profile) return envelope(409, 'people_exists', {});
-        store.changeEmail(profile, email);
-        profile.person = structuredClone(isPlainObject(fields.person) ? fields.person : {});
-        profile.company = structuredClone(isPlainObject(fields.company) ? fields.company : {});
-        profile.segments = Array.isArray(fields.segments) ? [...(fields.segments as string[])] : [];
-        profile.notepad = typeof fields.notepad === 'string' ? fields.notepad : '';
-        profile.updated_at = stamp();
-        return envelope(200, config.saveReason, {});
-      }
-      case 'PATCH /people/profile/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        const problem = profileBodyProblem(input, profileRules(), 'partial');
-        if (problem) return invalidData(problem);
-        const fields = input as Record<string, unknown>;
-        if (typeof fields.email === 'string') {
-          const holder = store.holderOf(fields.email);
-          if (holder && holder !== profile) return envelope(409, 'people_exists', {});
-          store.changeEmail(profile, fields.email);
-        }
-        for (const part of ['person', 'company'] as const) {
-          const value = fields[part];
-          if (!isPlainObject(value)) continue;
-          if (config.patchDeepMergesObjects) mergeDeep(profile[part], value);
-          else profile[part] = structuredClone(value);
-        }
-        if (Array.isArray(fields.segments)) profile.segments = [...(fields.segments as string[])];
-        if (typeof fields.notepad === 'string') profile.notepad = fields.notepad;
-        profile.updated_at = stamp();
-        return envelope(200, 'updated', {});
-      }
-      case 'DELETE /people/profile/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        store.remove(profile);
-        return envelope(200, 'deleted', {});
-      }
-      case 'GET /people/profiles/:page':
-        return listProfiles(route.page, search);
-      case 'GET /people/data/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        return envelope(200, 'resolved', { data: { ...profile.data } });
-      }
-      case 'PUT /people/data/:id':
-      case 'PATCH /people/data/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        const check = dataBodyCheck(input, {
-          dataKeys: config.dataKeys,
-          badDataKey: config.badDataKey,
-        });
-        if (!check.ok) return invalidData(check.message);
-        if (route.name === 'PUT /people/data/:id') {
-          profile.data = check.data;
-        } else {
-          for (const [key, value] of Object.entries(check.data)) {
-            if (value === '' && config.patchEmptyStringDeletesDataKey) delete profile.data[key];
-            else profile.data[key] = value;
-          }
-        }
-        profile.updated_at = stamp();
-        return envelope(
-          200,
-          route.name === 'PUT /people/data/:id' ? config.saveReason : 'updated',
-          {},
-        );
-      }
-      case 'GET /people/subscription/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        return envelope(200, 'resolved', { email: store.isSubscribed(profile) });
-      }
-      case 'PATCH /people/subscription/:id': {
-        const profile = store.find(route.id);
-        if (!profile) return PEOPLE_NOT_FOUND();
-        const problem = subscriptionBodyProblem(input);
-        if (problem) return invalidData(problem);
-        store.setSubscribed(profile, (input as { email: boolean }).email);
-        return envelope(200, 'updated', {});
-      }
-      case 'GET /people/stats':
-        return envelope(200, 'resolved', { total: store.size });
-    }
-  }
-
-  function listProfiles(pageSegment: string | null, search: string): Answer {
-    let page = 1;
-    if (pageSegment !== null) {
-      if (!/^[1-9][0-9]{0,8}$/.test(pageSegment)) {
-        return invalidData('page_number should be an integer >= 1', 'query');
-      }
-      page = Number(pageSegment);
-    }
-    const query = parseQuery(search);
-    const perPageRaw = Number.parseInt(query.get('per_page') ?? '', 10);
-    const maxPerPage = config.search.maxPerPage;
-    const perPage = Number.isNaN(perPageRaw)
-      ? Math.min(20, maxPerPage)
-      : Math.min(maxPerPage, Math.max(Math.min(20, maxPerPage), perPageRaw));
-    const parsed = parseSearchFilter(query.get('search_filter') ?? '');
-    if (typeof parsed === 'string') return invalidData(parsed, 'query');
-    const filters =
-      config.search.multiValue === 'ignored'
-        ? []
-        : config.search.multiValue === 'first'
-          ? parsed.map((filter) => ({ ...filter, query: filter.query.slice(0, 1) }))
-          : parsed;
-    if (config.search.maxPage > 0 && page > config.search.maxPage)
-      return envelope(200, 'listed', []);
-    const dates: Array<number | null> = [];
-    for (const name of ['filter_date_start', 'filter_date_end']) {
-      const raw = query.get(name) ?? '';
-      if (raw === '') {
-        dates.push(null);
-        continue;
-      }
-      const parsed = Date.parse(raw);
-      if (Number.isNaN(parsed))
-        return invalidData(`${name} should match format "date-time"`, 'query');
-      dates.push(parsed);
-    }
-    const matching = searchProfiles(searchable(), {
-      filters,
-      operator: query.get('search_operator') === 'or' ? 'or' : 'and',
-      text: query.get('search_text') ?? '',
-      sortField: query.get('sort_field') ?? '',
-      sortOrder: query.get('sort_order') === 'descending' ? 'descending' : 'ascending',
-      dateStart: dates[0] ?? null,
-      dateEnd: dates[1] ?? null,
-    });
-    const start = (page - 1) * perPage;
-    return envelope(200, 'listed', matching.slice(start, start + perPage).map(profileReadShape));
-  }
-
-  /** What the list route searches: the profiles, or a copy up to `search.lagMs` old. */
-  let lagged: { at: number; profiles: StoredProfile[] } | null = null;
-  function searchable(): Iterable<StoredProfile> {
-    const lagMs = config.search.lagMs;
-    if (lagMs <= 0) return store.all();
-    const now = performance.now();
-    if (!lagged || now - lagged.at >= lagMs) {
-      lagged = { at: now, profiles: Array.from(store.all(), (p) => structuredClone(p)) };
-    }
-    return lagged.profiles;
-  }
-
-  /** GET and HEAD through the Bloom cache when `readCacheMs` > 0. */
-  function executeRead(route: RouteMatch, path: string, search: string): Answer {
-    if (config.readCacheMs <= 0) return { ...execute(route, NO_BODY, search), bloomStatus: 'MISS' };
-    const key = `${path}?${search}`;
-    const now = performance.now();
-    const cached = readCache.get(key);
-    if (cached && now - cached.at <= config.readCacheMs)
-      return { ...cached.answer, bloomStatus: 'HIT' };
-    const answer = { ...execute(route, NO_BODY, search), bloomStatus: 'MISS' };
-    if (readCache.size > 20_000) {
-      for (const [oldKey, entry] of readCache) {
-        if (now - entry.at > config.readCacheMs) readCache.delete(oldKey);
-      }
-    }
-    readCache.set(key, { at: now, answer });
-    return answer;
-  }
+  const routes = createPeopleRoutes(store, () => config, stamp);
 
   // -------------------------------------------------------------------------------------------
   // Authentication, limits and faults
@@ -584,8 +311,8 @@ export async function startFakeCrisp(
 
     const run = (): Answer =>
       method === 'GET' || method === 'HEAD'
-        ? executeRead(route, path, search)
-        : execute(route, parseJsonBody(text), search);
+        ? routes.executeRead(route, path, search)
+        : routes.execute(route, parseJsonBody(text), search);
 
     const faults = config.faults;
     const failing = failingEmailStatus(faults.failingEmails, method, path, text);
