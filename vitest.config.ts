@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most test files wait (on loopback HTTP, timers, child processes) far more than they
+    // compute: Vitest's default of one worker per core less one leaves a 2-core machine (CI's)
+    // running the files one at a time.
+    maxWorkers: 2,
   },
 });
