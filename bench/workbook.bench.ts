@@ -11,7 +11,7 @@
  *
  * Floors (the CSV floors): the workbook scan under 200 MB peak RSS, the workbook import under
  * 300 MB. The workbook is written with shared strings (as Excel does), the reader's worst case:
- * every email is in the shared strings, held in its compact store.
+ * every email is in the shared strings (past 16 MiB, in the reader's temporary file).
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';

@@ -172,6 +172,28 @@ describe('workbook cells', () => {
   });
 });
 
+describe('workbook resume', () => {
+  it('entered at a row, gives that row and every later one with the same cells as a full read', async () => {
+    const path = join(dir, 'long.xlsx');
+    const rows: (string | number)[][] = [['Email', 'Name', 'Score']];
+    for (let i = 1; i <= 500; i++) {
+      rows.push([`p${i}@example.com`, i % 7 === 0 ? 'Same name' : `Name ${i}`, i * 1.5]);
+    }
+    await writeWorkbook(path, [{ name: 'Contacts', rows }]);
+    const detection = await detectCsvFormat(path);
+    const full: { row: number; fields: string[] }[] = [];
+    for await (const r of readCsvRecords(path, detection))
+      full.push({ row: r.row, fields: r.fields });
+    expect(full).toHaveLength(500);
+    const resumed: { row: number; fields: string[] }[] = [];
+    for await (const r of readCsvRecords(path, detection, { startRow: 377, startOffset: 0 })) {
+      resumed.push({ row: r.row, fields: r.fields });
+    }
+    expect(resumed[0]).toEqual({ row: 377, fields: ['p376@example.com', 'Name 376', '564'] });
+    expect(resumed).toEqual(full.filter((r) => r.row >= 377));
+  });
+});
+
 describe('files that cannot be read as workbooks', () => {
   it('says a password-protected workbook must be opened and saved without its password', async () => {
     const path = join(dir, 'locked.xlsx');

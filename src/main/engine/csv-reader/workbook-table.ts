@@ -242,7 +242,7 @@ export async function* readWorkbookBatches(
   try {
     workbook = await openWorkbook(path);
     const sheet = findSheet(workbook.sheets, detection.format.sheet ?? '1');
-    for await (const batch of workbook.rows(sheet, options.signal)) {
+    for await (const batch of workbook.rows(sheet, options.signal, startRow)) {
       const records: CsvRecord[] = [];
       for (const row of batch) {
         if (row.row < startRow) continue;

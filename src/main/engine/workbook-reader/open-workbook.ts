@@ -18,7 +18,12 @@ import { openWorkbookZip, type WorkbookZip } from './workbook-zip';
 
 export interface OpenWorkbook {
   sheets: WorkbookSheet[];
-  rows(sheet: WorkbookSheet, signal?: AbortSignal): AsyncGenerator<SheetRow[], void, undefined>;
+  /** The sheet's rows, from `fromRow` on (the rows before are read past, not given). */
+  rows(
+    sheet: WorkbookSheet,
+    signal?: AbortSignal,
+    fromRow?: number,
+  ): AsyncGenerator<SheetRow[], void, undefined>;
   /**
    * The sheet's first `count` rows, the same as `rows` gives them, without holding all the shared
    * strings: a million-row sheet's strings would cost tens of MB for a look at 200 rows.
@@ -45,13 +50,14 @@ export async function openWorkbook(path: string): Promise<OpenWorkbook> {
         }
         return fillSharedStrings(zip, rows);
       },
-      async *rows(sheet, signal) {
+      async *rows(sheet, signal, fromRow) {
         parts ??= { dateStyles: await readDateStyles(zip), strings: await readSharedStrings(zip) };
         yield* readSheetRows({
           zip,
           part: sheet.part,
           date1904: layout.date1904,
           signal,
+          ...(fromRow !== undefined ? { fromRow } : {}),
           ...parts,
         });
       },

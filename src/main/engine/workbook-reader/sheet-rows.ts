@@ -31,6 +31,8 @@ export interface SheetReadContext {
   dateStyles: readonly DateKind[];
   date1904: boolean;
   signal?: AbortSignal | undefined;
+  /** Rows before this one are parsed but neither given nor their cells read (a resume). */
+  fromRow?: number;
 }
 
 /** Most cells a row may hold (Excel's own limit is 16,384 columns). */
@@ -42,6 +44,7 @@ export async function* readSheetRows(
   context: SheetReadContext,
 ): AsyncGenerator<SheetRow[], void, undefined> {
   const { zip, part } = context;
+  const fromRow = context.fromRow ?? 0;
   const entry = zip.entry(part);
   if (!entry) throw damagedWorkbookError(`its sheet part ${part} is missing`);
   const dataStart = entry.relativeOffsetOfLocalHeader + 30 + Buffer.byteLength(entry.fileName);
@@ -64,6 +67,7 @@ export async function* readSheetRows(
 
   const finishCell = (): void => {
     if (!cells || column < 0 || column >= MAX_SHEET_COLUMNS || !hasValue) return;
+    if (rowNumber < fromRow) return;
     let text: string;
     switch (cellType) {
       case 's':
