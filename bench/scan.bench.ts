@@ -7,8 +7,9 @@
  *   npm run bench:scan -- --rows 200000      another file size
  *
  * Each measurement runs in its own child process so its peak RSS is its own (both children load
- * the TypeScript sources through tsx, as the CLI does; the ~1 GB scan is also measured bundled,
- * as the desktop app runs the engine, since tsx's loader alone adds about 35 MB). Prints seconds,
+ * the TypeScript sources through tsx, the same loader for both sides of the ratio; the ~1 GB scan
+ * is also measured bundled, as the CLI and the desktop app run the engine, since tsx's loader
+ * alone adds about 35 MB). Prints seconds,
  * rows/s, MB/s, peak RSS and CPU time (the run's own and the whole process's) of each, the load
  * average (the machine may be shared: run it when `uptime` shows it quiet), the ratio of
  * throughputs and the same by CPU time, and checks the floors: scan >= 0.8 x papaparse
@@ -86,7 +87,7 @@ async function measurePapaparse(path: string): Promise<Measurement> {
   };
 }
 
-/** How a child runs the code: through tsx (as the CLI does) or bundled (as the desktop app does). */
+/** How a child runs the code: through tsx (development) or bundled (as the CLI and the app run it). */
 type Runner = { kind: 'tsx' } | { kind: 'bundle'; path: string };
 
 function runChild(
@@ -300,8 +301,8 @@ if (measureAt !== -1) {
     const bigSize = (await stat(bigPath)).size;
     console.log(`Big file: ${bigPath} (${mb(bigSize)} MB)`);
     const runners: [string, Runner | null][] = [
-      ['through tsx (the CLI)', { kind: 'tsx' }],
-      ['bundled (the desktop app)', await bundleThisBench()],
+      ['through tsx (development)', { kind: 'tsx' }],
+      ['bundled (the CLI and the desktop app)', await bundleThisBench()],
     ];
     for (const [label, runner] of runners) {
       if (!runner) continue;
