@@ -5,11 +5,8 @@
 // is killed mid-import and started again; resume and finish with every contact correct; report
 // with a failed rows file; a second file with the same headers gets the preset proposed.
 // Every screen is screenshotted (test-results/screenshots/) and checked with axe-core.
-import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { checkScreen } from './support/journey-checks';
 import { writeJourneyFile } from './support/journey-files';
 import {
@@ -26,28 +23,15 @@ import {
   waitForReport,
   type DialogAnswers,
 } from './support/journey-steps';
-import { startImporterTestApp, type ImporterTestApp } from './support/importer-test-app';
+import { expect, test } from './support/app-fixture';
 
 const CONTACTS = 120;
 const PRESET = 'Monthly shop export';
 
-let app: ImporterTestApp;
-let crisp: FakeCrisp;
-
-test.beforeEach(async ({ page }) => {
-  expect(existsSync('out/renderer/index.html'), 'run electron-vite build first').toBe(true);
-  crisp = await startFakeCrisp({});
-  app = await startImporterTestApp(page, { crispApiUrl: crisp.url });
-  await page.setViewportSize({ width: 1280, height: 860 });
-});
-
-test.afterEach(async () => {
-  await app.close();
-  await crisp.close();
-});
-
 test('a first-time user imports a file, survives a crash, and gets the preset next time', async ({
   page,
+  app,
+  crisp,
 }, testInfo) => {
   test.setTimeout(240_000);
   const shot = (name: string) => checkScreen(page, testInfo, 'journey', name);
@@ -160,6 +144,8 @@ test('a first-time user imports a file, survives a crash, and gets the preset ne
 
 test('a long import shows its days, day by day, before it starts and while it waits for the quota', async ({
   page,
+  app,
+  crisp,
 }, testInfo) => {
   test.setTimeout(120_000);
   const shot = (name: string) => checkScreen(page, testInfo, 'long', name);

@@ -3,32 +3,16 @@
 // import made by the CLI in the app's state folder lost rows to server errors (and one to a
 // refusal); the report offers to retry the first ones only, and the retry turns them into
 // created contacts while the refused one stays, explained.
-import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { spawnCli } from '../integration/reliability-support';
 import { connectWebsite, waitForReport } from './support/journey-steps';
-import { startImporterTestApp, type ImporterTestApp } from './support/importer-test-app';
-
-let app: ImporterTestApp;
-let crisp: FakeCrisp;
-
-test.beforeEach(async ({ page }) => {
-  expect(existsSync('out/renderer/index.html'), 'run electron-vite build first').toBe(true);
-  crisp = await startFakeCrisp({});
-  app = await startImporterTestApp(page, { crispApiUrl: crisp.url });
-  await page.setViewportSize({ width: 1280, height: 860 });
-});
-
-test.afterEach(async () => {
-  await app.close();
-  await crisp.close();
-});
+import { expect, test } from './support/app-fixture';
 
 test('the report retries the failed rows that can pass, and says why the others are not', async ({
   page,
+  app,
+  crisp,
 }) => {
   await app.open();
   await connectWebsite(page, crisp, 'Retry shop');

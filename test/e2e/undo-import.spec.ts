@@ -3,33 +3,17 @@
 // made by the CLI in the app's state folder created contacts and updated an existing one; someone
 // then edits one of them in Crisp. The confirmation says what will happen in numbers, the undo
 // leaves the edited profile and asks, and "Undo them anyway" gives back exactly what Crisp held.
-import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { comparableProfiles, spawnCli } from '../integration/reliability-support';
 import { SCREENSHOT_DIR } from './support/journey-checks';
 import { connectWebsite, waitForReport } from './support/journey-steps';
-import { startImporterTestApp, type ImporterTestApp } from './support/importer-test-app';
-
-let app: ImporterTestApp;
-let crisp: FakeCrisp;
-
-test.beforeEach(async ({ page }) => {
-  expect(existsSync('out/renderer/index.html'), 'run electron-vite build first').toBe(true);
-  crisp = await startFakeCrisp({});
-  app = await startImporterTestApp(page, { crispApiUrl: crisp.url });
-  await page.setViewportSize({ width: 1280, height: 860 });
-});
-
-test.afterEach(async () => {
-  await app.close();
-  await crisp.close();
-});
+import { expect, test } from './support/app-fixture';
 
 test('the report undoes an import: numbers first, a profile changed since is asked about', async ({
   page,
+  app,
+  crisp,
 }) => {
   await app.open();
   await connectWebsite(page, crisp, 'Undo shop');

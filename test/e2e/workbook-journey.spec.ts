@@ -2,11 +2,8 @@
 // real handlers (see import-journey.spec.ts): the workbook's contacts sheet is found (not its
 // first sheet), its title line skipped; mapping, preset, full check, import and report follow as
 // for CSV, and the failed rows come back as a CSV. The choose-file screenshot is the README's.
-import { expect, test } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startFakeCrisp, type FakeCrisp } from '../../src/main/engine/fake-crisp';
 import { checkScreen } from './support/journey-checks';
 import { writeJourneyWorkbook } from './support/journey-files';
 import {
@@ -19,27 +16,14 @@ import {
   waitForReport,
   type DialogAnswers,
 } from './support/journey-steps';
-import { startImporterTestApp, type ImporterTestApp } from './support/importer-test-app';
+import { expect, test } from './support/app-fixture';
 
 const CONTACTS = 60;
 
-let app: ImporterTestApp;
-let crisp: FakeCrisp;
-
-test.beforeEach(async ({ page }) => {
-  expect(existsSync('out/renderer/index.html'), 'run electron-vite build first').toBe(true);
-  crisp = await startFakeCrisp({});
-  app = await startImporterTestApp(page, { crispApiUrl: crisp.url });
-  await page.setViewportSize({ width: 1280, height: 860 });
-});
-
-test.afterEach(async () => {
-  await app.close();
-  await crisp.close();
-});
-
 test('a person imports an Excel workbook as it is: the contacts sheet, its title line skipped', async ({
   page,
+  app,
+  crisp,
 }, testInfo) => {
   test.setTimeout(180_000);
   const shot = (name: string) => checkScreen(page, testInfo, 'workbook', name);
