@@ -23,7 +23,7 @@ import { FaultDice } from './fault-dice';
 import { failingEmailStatus } from './email-faults';
 import { ProfileStore } from './profile-store';
 import { BAD_JSON, envelope, NO_BODY, type Answer, type ParsedBody } from './fake-crisp-answers';
-import { createPeopleRoutes } from './people-routes';
+import { PeopleRoutes } from './people-routes';
 import { RouteRateLimiter } from './route-rate-limiter';
 import { isPlainObject } from './profile-validation';
 import { matchRoute } from './route-table';
@@ -166,7 +166,7 @@ export async function startFakeCrisp(
   }
 
   // -------------------------------------------------------------------------------------------
-  const routes = createPeopleRoutes(store, () => config, stamp);
+  const routes = new PeopleRoutes(store, () => config, stamp);
 
   // -------------------------------------------------------------------------------------------
   // Authentication, limits and faults

@@ -40,6 +40,25 @@ const MAX_SHEET_COLUMNS = 16_384;
 /** Longest cell text kept (Excel's own limit is 32,767 characters). */
 const MAX_CELL_CHARS = 1024 * 1024;
 
+/** A cell's text as Excel shows it, from its type (`t`), style (`s`) and value. */
+function cellText(context: SheetReadContext, type: string, style: number, value: string): string {
+  switch (type) {
+    case 's':
+      return context.strings?.get(Number(value)) ?? '';
+    case 'b':
+      return value.trim() === '1' || value.trim().toLowerCase() === 'true' ? 'true' : 'false';
+    case 'inlineStr':
+    case 'str':
+    case 'e':
+    case 'd':
+      return value;
+    default: {
+      const kind = context.dateStyles[style] ?? null;
+      return kind ? serialToIso(value, kind, context.date1904) : numberText(value);
+    }
+  }
+}
+
 export async function* readSheetRows(
   context: SheetReadContext,
 ): AsyncGenerator<SheetRow[], void, undefined> {
@@ -68,32 +87,14 @@ export async function* readSheetRows(
   const finishCell = (): void => {
     if (!cells || column < 0 || column >= MAX_SHEET_COLUMNS || !hasValue) return;
     if (rowNumber < fromRow) return;
-    let text: string;
-    switch (cellType) {
-      case 's':
-        if (context.strings === null) {
-          (sharedStringCells ??= []).push(column, Number(value));
-          while (cells.length < column) cells.push('');
-          cells[column] = '';
-          filled = true;
-          return;
-        }
-        text = context.strings.get(Number(value)) ?? '';
-        break;
-      case 'b':
-        text = value.trim() === '1' || value.trim().toLowerCase() === 'true' ? 'true' : 'false';
-        break;
-      case 'inlineStr':
-      case 'str':
-      case 'e':
-      case 'd':
-        text = value;
-        break;
-      default: {
-        const kind = context.dateStyles[cellStyle] ?? null;
-        text = kind ? serialToIso(value, kind, context.date1904) : numberText(value);
-      }
+    if (cellType === 's' && context.strings === null) {
+      (sharedStringCells ??= []).push(column, Number(value));
+      while (cells.length < column) cells.push('');
+      cells[column] = '';
+      filled = true;
+      return;
     }
+    const text = cellText(context, cellType, cellStyle, value);
     if (text === '') return;
     while (cells.length < column) cells.push('');
     cells[column] = text;
