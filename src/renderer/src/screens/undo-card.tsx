@@ -24,6 +24,103 @@ function previewSentences(p: UndoPreview): string[] {
   return out;
 }
 
+/** How the undo ended (or paused), and the profiles changed in Crisp since the import. */
+function UndoOutcome(props: {
+  status: UndoStatus;
+  leaveChanged: boolean;
+  onUndoChanged: () => void;
+  onLeaveChanged: () => void;
+}): React.JSX.Element | null {
+  const { status } = props;
+  const result = status.result;
+  if (!result) return null;
+  return (
+    <>
+      {status.state === 'completed' && (
+        <Notice
+          tone={result.changedSince + result.failed + result.cannotRestore > 0 ? 'warning' : 'ok'}
+        >
+          <p>
+            Undone: {plural(result.deleted, 'profile', 'profiles')} deleted,{' '}
+            {plural(result.restored, 'profile', 'profiles')} restored
+            {result.alreadyUndone > 0 ? `, ${result.alreadyUndone} already as before` : ''}.
+            {result.failed > 0
+              ? ` ${plural(result.failed, 'profile', 'profiles')} could not be undone: try again later.`
+              : ''}
+            {result.cannotRestore > 0
+              ? ` ${plural(result.cannotRestore, 'contact', 'contacts')} cannot be restored and were left as they are.`
+              : ''}
+          </p>
+        </Notice>
+      )}
+      {status.state === 'paused' && (
+        <Notice tone="warning">
+          <p>
+            The undo paused{result.problem ? `: ${result.problem}` : ''}. {result.pending} left to
+            undo.
+          </p>
+        </Notice>
+      )}
+      {result.changedSince > 0 && !props.leaveChanged && (
+        <Notice
+          tone="warning"
+          title={`${plural(result.changedSince, 'profile was', 'profiles were')} changed in Crisp after the import`}
+          actions={
+            <>
+              <button type="button" className="button" onClick={props.onUndoChanged}>
+                Undo them anyway
+              </button>
+              <button type="button" className="button" onClick={props.onLeaveChanged}>
+                Leave them as they are
+              </button>
+            </>
+          }
+        >
+          <p>
+            Someone changed them since: undoing them would lose that change. They were left as they
+            are. {result.changed.slice(0, 10).join(', ')}
+            {result.changed.length > 10 ? '…' : ''}
+          </p>
+        </Notice>
+      )}
+    </>
+  );
+}
+
+/** "Undo this import?": what will happen, in numbers, before anything is done. */
+function UndoConfirmation(props: {
+  preview: UndoPreview;
+  onUndo: () => void;
+  onKeep: () => void;
+}): React.JSX.Element {
+  const id = useId();
+  return (
+    <div
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby={`${id}-confirm`}
+      className="notice notice--warning"
+    >
+      <div className="notice__body">
+        <p id={`${id}-confirm`} className="notice__title">
+          Undo this import?
+        </p>
+        {previewSentences(props.preview).map((sentence, i) => (
+          <p key={i}>{sentence}</p>
+        ))}
+      </div>
+      <div className="row">
+        <button type="button" className="button button--danger" onClick={props.onUndo}>
+          Undo the import
+        </button>
+        <button type="button" className="button" onClick={props.onKeep}>
+          Keep the import
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** "Undo this import…" on the report: the confirmation, the progress, the outcome. */
 export function UndoCard(props: { jobId: string }): React.JSX.Element {
   const [status, setStatus] = useState<UndoStatus | null>(null);
@@ -73,7 +170,6 @@ export function UndoCard(props: { jobId: string }): React.JSX.Element {
     }
   }
 
-  const result = status?.result ?? null;
   const running = status?.state === 'running';
   return (
     <div className="card" aria-labelledby={`${id}-undo`}>
@@ -85,81 +181,20 @@ export function UndoCard(props: { jobId: string }): React.JSX.Element {
           max={status.total}
         />
       )}
-      {!running && result && status?.state === 'completed' && (
-        <Notice
-          tone={result.changedSince + result.failed + result.cannotRestore > 0 ? 'warning' : 'ok'}
-        >
-          <p>
-            Undone: {plural(result.deleted, 'profile', 'profiles')} deleted,{' '}
-            {plural(result.restored, 'profile', 'profiles')} restored
-            {result.alreadyUndone > 0 ? `, ${result.alreadyUndone} already as before` : ''}.
-            {result.failed > 0
-              ? ` ${plural(result.failed, 'profile', 'profiles')} could not be undone: try again later.`
-              : ''}
-            {result.cannotRestore > 0
-              ? ` ${plural(result.cannotRestore, 'contact', 'contacts')} cannot be restored and were left as they are.`
-              : ''}
-          </p>
-        </Notice>
-      )}
-      {!running && result && status?.state === 'paused' && (
-        <Notice tone="warning">
-          <p>
-            The undo paused{result.problem ? `: ${result.problem}` : ''}. {result.pending} left to
-            undo.
-          </p>
-        </Notice>
-      )}
-      {!running && result && result.changedSince > 0 && !leaveChanged && (
-        <Notice
-          tone="warning"
-          title={`${plural(result.changedSince, 'profile was', 'profiles were')} changed in Crisp after the import`}
-          actions={
-            <>
-              <button type="button" className="button" onClick={() => void start(true)}>
-                Undo them anyway
-              </button>
-              <button type="button" className="button" onClick={() => setLeaveChanged(true)}>
-                Leave them as they are
-              </button>
-            </>
-          }
-        >
-          <p>
-            Someone changed them since: undoing them would lose that change. They were left as they
-            are. {result.changed.slice(0, 10).join(', ')}
-            {result.changed.length > 10 ? '…' : ''}
-          </p>
-        </Notice>
+      {!running && status && (
+        <UndoOutcome
+          status={status}
+          leaveChanged={leaveChanged}
+          onUndoChanged={() => void start(true)}
+          onLeaveChanged={() => setLeaveChanged(true)}
+        />
       )}
       {preview && (
-        <div
-          role="dialog"
-          aria-modal="false"
-          aria-labelledby={`${id}-confirm`}
-          className="notice notice--warning"
-        >
-          <div className="notice__body">
-            <p id={`${id}-confirm`} className="notice__title">
-              Undo this import?
-            </p>
-            {previewSentences(preview).map((sentence, i) => (
-              <p key={i}>{sentence}</p>
-            ))}
-          </div>
-          <div className="row">
-            <button
-              type="button"
-              className="button button--danger"
-              onClick={() => void start(false)}
-            >
-              Undo the import
-            </button>
-            <button type="button" className="button" onClick={() => setPreview(null)}>
-              Keep the import
-            </button>
-          </div>
-        </div>
+        <UndoConfirmation
+          preview={preview}
+          onUndo={() => void start(false)}
+          onKeep={() => setPreview(null)}
+        />
       )}
       {!running && !preview && status?.state !== 'completed' && (
         <div className="page__actions page__actions--start">
