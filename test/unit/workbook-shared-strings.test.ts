@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SharedStrings } from '../../src/main/engine/workbook-reader/shared-strings';
+import { WorkbookError } from '../../src/main/engine/workbook-reader/workbook-error';
 import { seededRandom } from '../integration/reliability-support';
 
 const tempDir = mkdtempSync(join(tmpdir(), 'shared-strings-test-'));
@@ -82,6 +83,23 @@ describe('SharedStrings', () => {
     const texts = [quarter, quarter, quarter, 'b'.repeat(16_382), 'é', 'c', '', 'é'];
     for (let round = 0; round < 5; round++) for (const t of texts) store.add(t);
     for (let i = 0; i < texts.length * 5; i++) expect(store.get(i)).toBe(texts[i % texts.length]);
+    store.close();
+  });
+
+  it('says in plain words when its temporary folder cannot be used, and what to do', () => {
+    const missing = join(tempDir, 'no-such-folder');
+    const store = new SharedStrings({ memoryBytes: 0, tempDir: missing });
+    let error: unknown = null;
+    try {
+      for (let i = 0; i < 10_000; i++) store.add(`person.${i}@example.com`);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WorkbookError);
+    expect((error as WorkbookError).code).toBe('file_unreadable');
+    expect((error as WorkbookError).message).toContain(missing);
+    expect((error as WorkbookError).message).toContain('(ENOENT)');
+    expect((error as WorkbookError).message).toMatch(/Free some space there, or point TMPDIR/);
     store.close();
   });
 });

@@ -18,6 +18,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { temporaryFolderError } from './workbook-error';
 
 const PAGE_BITS = 16;
 const PAGE_BYTES = 1 << PAGE_BITS;
@@ -143,16 +144,20 @@ export class SharedStrings {
   private evictOldest(): void {
     const number = this.firstResident;
     const page = this.pages[number]!;
-    const file = this.openFile();
-    let written = 0;
-    while (written < PAGE_BYTES) {
-      written += writeSync(
-        file.fd,
-        page,
-        written,
-        PAGE_BYTES - written,
-        number * PAGE_BYTES + written,
-      );
+    try {
+      const file = this.openFile();
+      let written = 0;
+      while (written < PAGE_BYTES) {
+        written += writeSync(
+          file.fd,
+          page,
+          written,
+          PAGE_BYTES - written,
+          number * PAGE_BYTES + written,
+        );
+      }
+    } catch (error) {
+      throw temporaryFolderError(this.tempDir, error);
     }
     this.pages[number] = null;
     this.firstResident += 1;
@@ -193,16 +198,20 @@ export class SharedStrings {
       this.cache.delete(oldest);
     } else buffer = Buffer.allocUnsafe(PAGE_BYTES);
     let read = 0;
-    while (read < PAGE_BYTES) {
-      const n = readSync(
-        this.file!.fd,
-        buffer,
-        read,
-        PAGE_BYTES - read,
-        number * PAGE_BYTES + read,
-      );
-      if (n === 0) break;
-      read += n;
+    try {
+      while (read < PAGE_BYTES) {
+        const n = readSync(
+          this.file!.fd,
+          buffer,
+          read,
+          PAGE_BYTES - read,
+          number * PAGE_BYTES + read,
+        );
+        if (n === 0) break;
+        read += n;
+      }
+    } catch (error) {
+      throw temporaryFolderError(this.tempDir, error);
     }
     this.cache.set(number, buffer);
     return buffer;

@@ -2,7 +2,8 @@
  * A workbook that cannot be read as a whole. `code` is stable (CLI JSON `error.code`, the UI);
  * `message` says what is wrong and what to do next.
  */
-export type WorkbookErrorCode = 'workbook_encrypted' | 'workbook_damaged' | 'sheet_not_found';
+export type WorkbookErrorCode =
+  'workbook_encrypted' | 'workbook_damaged' | 'sheet_not_found' | 'file_unreadable';
 
 export class WorkbookError extends Error {
   override readonly name = 'WorkbookError';
@@ -35,5 +36,16 @@ export function encryptedWorkbookError(): WorkbookError {
   return new WorkbookError(
     'workbook_encrypted',
     'This Excel workbook is protected by a password, so it cannot be read. Open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it), save it and choose it again.',
+  );
+}
+
+/** The temporary folder the shared strings wait in cannot be written or read back. */
+export function temporaryFolderError(folder: string, cause: unknown): WorkbookError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  const reason = typeof code === 'string' ? ` (${code})` : '';
+  return new WorkbookError(
+    'file_unreadable',
+    `This workbook holds a lot of text, which waits in the temporary folder ${folder} while it is read, and that folder cannot be used${reason}. Free some space there, or point TMPDIR (TEMP on Windows) to a folder with room, and try again.`,
+    { cause },
   );
 }
