@@ -26,7 +26,7 @@ import { BAD_JSON, envelope, NO_BODY, type Answer, type ParsedBody } from './fak
 import { PeopleRoutes } from './people-routes';
 import { RouteRateLimiter } from './route-rate-limiter';
 import { isPlainObject } from './profile-validation';
-import { matchRoute } from './route-table';
+import { matchRoute, type RouteMatch } from './route-table';
 
 /** A request body larger than this is refused (413). */
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -237,6 +237,43 @@ export async function startFakeCrisp(
     else socket.destroy();
   }
 
+  /**
+   * What stops a request before its route runs: the token, the website, the rate limit, the
+   * day's quota (each admitted request counts toward it), a body too large. Null: admitted.
+   */
+  function admission(req: IncomingMessage, route: RouteMatch, tooLarge: boolean): Answer | null {
+    const auth = authenticate(req);
+    if ('failure' in auth) {
+      return auth.failure;
+    }
+    if (route.websiteId !== config.websiteId) {
+      return envelope(404, 'not_subscribed', {});
+    }
+    if (limiter) {
+      const decision = limiter.take(auth.state.token.identifier, route.name, performance.now());
+      if (!decision.allowed) {
+        const answer = envelope(
+          decision.status,
+          decision.status === 420 ? 'enhance_your_calm' : 'too_many_requests',
+          {},
+        );
+        if (config.rateLimit?.retryAfter === 'seconds') {
+          answer.headers = { 'Retry-After': String(decision.retryAfterSeconds) };
+        }
+        return answer;
+      }
+    }
+    // Counted even without a quota, so tests and benchmarks can read what a run cost.
+    if (config.dailyQuota && auth.state.quotaUsed >= config.dailyQuota.limit) {
+      return envelope(config.dailyQuota.status, config.dailyQuota.reason, {});
+    }
+    auth.state.quotaUsed += 1;
+    if (tooLarge) {
+      return envelope(413, 'payload_too_large', { message: 'the request body is too large' });
+    }
+    return null;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = Date.now();
     const method = req.method ?? 'GET';
@@ -271,41 +308,9 @@ export async function startFakeCrisp(
       );
       return;
     }
-    const auth = authenticate(req);
-    if ('failure' in auth) {
-      answerNow(auth.failure, route.name);
-      return;
-    }
-    if (route.websiteId !== config.websiteId) {
-      answerNow(envelope(404, 'not_subscribed', {}), route.name);
-      return;
-    }
-    if (limiter) {
-      const decision = limiter.take(auth.state.token.identifier, route.name, performance.now());
-      if (!decision.allowed) {
-        const answer = envelope(
-          decision.status,
-          decision.status === 420 ? 'enhance_your_calm' : 'too_many_requests',
-          {},
-        );
-        if (config.rateLimit?.retryAfter === 'seconds') {
-          answer.headers = { 'Retry-After': String(decision.retryAfterSeconds) };
-        }
-        answerNow(answer, route.name);
-        return;
-      }
-    }
-    // Counted even without a quota, so tests and benchmarks can read what a run cost.
-    if (config.dailyQuota && auth.state.quotaUsed >= config.dailyQuota.limit) {
-      answerNow(envelope(config.dailyQuota.status, config.dailyQuota.reason, {}), route.name);
-      return;
-    }
-    auth.state.quotaUsed += 1;
-    if (tooLarge) {
-      answerNow(
-        envelope(413, 'payload_too_large', { message: 'the request body is too large' }),
-        route.name,
-      );
+    const refusal = admission(req, route, tooLarge);
+    if (refusal) {
+      answerNow(refusal, route.name);
       return;
     }
 
