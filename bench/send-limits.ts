@@ -7,7 +7,9 @@
  * data: create then data; a fifth existing: 409, read, profile, data), beside a naive client
  * (fixed concurrency, every 429/420 retried after 1 s). Printed: what was accepted per second
  * against what the limit allows with that mix of routes, and the share of 429/420, both after
- * the first 10 s; ours / naive as a ratio.
+ * the first 10 s; ours / naive as a ratio. A run lasts 60 s by default: the fake's limiter lets
+ * one second's worth of requests through in a burst, so whether its bucket is full or empty at
+ * the window's edges moves a 20-second figure by up to 5 % either way, a 50-second one by 2 %.
  *
  * Outage: an HTML 5xx to every request for a while in the middle of a 1,500-row import (custom
  * data, existing contacts, repeated emails), with the sender's default waits as the app uses

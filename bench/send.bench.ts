@@ -16,7 +16,7 @@
  *    reads, the same file again unchanged, and next month's file with 5 % changed beside a full
  *    re-send.
  *
- * Options: --seconds <n> per rate run (default 30), --outage-seconds <n> (default 60),
+ * Options: --seconds <n> per rate run (default 60), --outage-seconds <n> (default 60),
  * --contacts <n> per file (default 1000), --reimport-rows <n> (default 5000), --only <section>
  * (rate, outage, requests, reimport) to run one section.
  */
@@ -34,7 +34,7 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-const SECONDS = option('seconds', 30);
+const SECONDS = option('seconds', 60);
 const OUTAGE_SECONDS = option('outage-seconds', 60);
 const CONTACTS = option('contacts', 1000);
 const REIMPORT_ROWS = option('reimport-rows', 5000);
